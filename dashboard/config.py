@@ -1,0 +1,90 @@
+"""Constants shared by the library: paths, coordinate systems, column names, dates."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT_DIR = Path(__file__).resolve().parents[1]
+DATA_DIR = ROOT_DIR / "data"
+STATIC_DIR = ROOT_DIR / "static"
+STATIC_DATA_DIR = STATIC_DIR / "data"
+# The raw official files live beside the repository; only the build reads them.
+RAW_DIR = Path(os.environ.get("ATLAS_RAW_DIR", ROOT_DIR.parent / "shared" / "data" / "raw"))
+
+SCHOOLS_FILE = DATA_DIR / "schools.parquet"
+LA_FILE = DATA_DIR / "local_authorities.parquet"
+REGIONS_FILE = DATA_DIR / "regions.parquet"
+MANIFEST_FILE = DATA_DIR / "manifest.json"
+
+# British National Grid for distances and areas; WGS84 for display only.
+BNG_CRS = "EPSG:27700"
+WGS84_CRS = "EPSG:4326"
+
+REGISTER_DATE = "24 May 2025"
+CENSUS_DATE = "January 2023"
+BOUNDARIES_DATE = "December 2024"
+REGISTER_SOURCE = f"DfE Get Information About Schools, {REGISTER_DATE}"
+CENSUS_SOURCE = f"DfE school census, {CENSUS_DATE}"
+OGL_ATTRIBUTION = (
+    "Contains public sector information licensed under the Open Government "
+    "Licence v3.0 (Department for Education). Source: Office for National "
+    "Statistics licensed under the Open Government Licence v.3.0. Contains OS "
+    "data © Crown copyright and database right 2024."
+)
+
+# Ethnic groups in the order DfE publishes them, as (tidy name, label).
+ETHNIC_GROUPS: tuple[tuple[str, str], ...] = (
+    ("white_british", "White British"),
+    ("white_irish", "Irish"),
+    ("traveller_irish", "Traveller of Irish heritage"),
+    ("white_other", "Any other White background"),
+    ("gypsy_roma", "Gypsy/Roma"),
+    ("mixed_white_black_caribbean", "White and Black Caribbean"),
+    ("mixed_white_black_african", "White and Black African"),
+    ("mixed_white_asian", "White and Asian"),
+    ("mixed_other", "Any other Mixed background"),
+    ("indian", "Indian"),
+    ("pakistani", "Pakistani"),
+    ("bangladeshi", "Bangladeshi"),
+    ("asian_other", "Any other Asian background"),
+    ("black_caribbean", "Black Caribbean"),
+    ("black_african", "Black African"),
+    ("black_other", "Any other Black background"),
+    ("chinese", "Chinese"),
+    ("other_ethnic_group", "Any other ethnic group"),
+)
+ETHNIC_GROUP_LABELS = dict(ETHNIC_GROUPS)
+ETHNIC_COUNT_COLUMNS = tuple(f"n_{name}" for name, _ in ETHNIC_GROUPS)
+UNCLASSIFIED_COLUMN = "n_unclassified"
+
+# Measures a user can colour the map by: column -> (label, unit, higher means).
+MEASURES: dict[str, tuple[str, str, str]] = {
+    "white_british_pct": ("White British pupils", "% of pupils", "more White British"),
+    "diversity_index": (
+        "Ethnic diversity index",
+        "0 = one group, 0.94 = evenly mixed",
+        "more mixed",
+    ),
+    "fsm_pct": ("Free school meals", "% of pupils eligible", "more disadvantaged"),
+    "eal_pct": (
+        "English as an additional language",
+        "% of pupils",
+        "more pupils with another first language",
+    ),
+}
+
+PHASES = (
+    "Nursery",
+    "Primary",
+    "Middle",
+    "Secondary",
+    "All-through",
+    "16 to 19",
+    "Special",
+    "Alternative provision",
+)
+
+# "Predominantly white": pupil-weighted White British share at or above this.
+PREDOMINANTLY_WHITE_PCT = 80.0
+TOTAL_STATE_SCHOOLS = 21_975
