@@ -142,7 +142,9 @@ def build_schools(
     matches = importer.resolve_census_urns(schools["urn"], census_df["urn"], links_df)
     census = importer.combine_census_rows(census_df, matches)
     schools = schools.merge(census, on="urn", how="left")
-    schools["phase"] = importer.tidy_phase(schools["education_phase"], schools["establishment_type"])
+    schools["phase"] = importer.tidy_phase(
+        schools["education_phase"], schools["establishment_type"]
+    )
     if "religious_character" in schools.columns:
         religion = schools["religious_character"].fillna(schools["census_denomination"])
     else:
@@ -152,7 +154,9 @@ def build_schools(
     )
     postcode = schools["postcode"] if "postcode" in schools.columns else None
     schools["postcode"] = (
-        schools["census_postcode"] if postcode is None else postcode.fillna(schools["census_postcode"])
+        schools["census_postcode"]
+        if postcode is None
+        else postcode.fillna(schools["census_postcode"])
     )
     schools["census_steps"] = schools["census_steps"].astype("Int64")
     schools["pupils"] = schools["pupils"].astype("Int64")
@@ -336,9 +340,7 @@ def write_outputs(built: BuiltData, data_dir: Path, static_dir: Path) -> dict[st
         for _, tmp, _, _ in staged:
             tmp.unlink(missing_ok=True)
         raise
-    manifest = {
-        key: {"rows": rows, "sha256": _sha256(tmp)} for key, tmp, _, rows in staged
-    }
+    manifest = {key: {"rows": rows, "sha256": _sha256(tmp)} for key, tmp, _, rows in staged}
     for _, tmp, target, _ in staged:
         tmp.chmod(0o644)  # mkstemp creates owner-only files
         os.replace(tmp, target)
@@ -382,8 +384,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     schools = built.schools_gdf
     print(f"schools: {len(schools):,}")
-    print(f"with ethnicity: {int(schools['has_ethnicity'].sum()):,} "
-          f"({100 * schools['has_ethnicity'].mean():.2f} %)")
+    print(
+        f"with ethnicity: {int(schools['has_ethnicity'].sum()):,} "
+        f"({100 * schools['has_ethnicity'].mean():.2f} %)"
+    )
     print(f"local authorities: {len(built.local_authorities_gdf)}")
     print(f"regions: {len(built.regions_gdf)}")
     for name, info in manifest.items():

@@ -117,12 +117,10 @@ CENSUS_COUNT_COLUMNS = {
     **CENSUS_ETHNIC_COLUMNS,
     "n_unclassified": "number of pupils unclassified",
     "n_fsm": "number of pupils known to be eligible for free school meals",
-    "n_eal": "number of pupils whose first language is known or believed to be "
-    "other than English",
+    "n_eal": "number of pupils whose first language is known or believed to be other than English",
     "n_first_language_english": "number of pupils whose first language is known or "
     "believed to be English",
-    "n_first_language_unclassified": "number of pupils whose first language is "
-    "unclassified",
+    "n_first_language_unclassified": "number of pupils whose first language is unclassified",
 }
 CENSUS_TEXT_COLUMNS = {
     "urn": "urn",
@@ -212,17 +210,13 @@ def _decode(raw: bytes, path: Path) -> str:
         ) from exc
 
 
-def _require_columns(
-    frame: pd.DataFrame, required: Iterable[str], path: Path, what: str
-) -> None:
+def _require_columns(frame: pd.DataFrame, required: Iterable[str], path: Path, what: str) -> None:
     """Raise if any required column is missing, naming them all."""
     missing = [col for col in required if col not in frame.columns]
     if missing:
         shown = ", ".join(f"'{col}'" for col in missing[:6])
         more = f" and {len(missing) - 6} more" if len(missing) > 6 else ""
-        raise DataImportError(
-            f"{path}: missing column(s) {shown}{more}; expected {what}."
-        )
+        raise DataImportError(f"{path}: missing column(s) {shown}{more}; expected {what}.")
 
 
 def _to_number(
@@ -280,18 +274,14 @@ def read_register(path: Path) -> pd.DataFrame:
     elif "establishment_name" in frame.columns or "la_code" in frame.columns:
         mapping = GIAS_EXTRACT_COLUMNS
     elif WHITE_BRITISH_PCT_COLUMN in frame.columns or "phase_type_grouping" in frame.columns:
-        raise DataImportError(
-            f"{path}: this looks like the school census file, not {what}."
-        )
+        raise DataImportError(f"{path}: this looks like the school census file, not {what}.")
     else:
         raise DataImportError(
             f"{path}: no 'URN' or 'urn' column; expected {what} with columns such as "
             "URN, LA (code), EstablishmentName, Easting, Northing."
         )
     reverse = {tidy: official for official, tidy in mapping.items()}
-    _require_columns(
-        frame, [reverse[col] for col in GIAS_REQUIRED], path, what + " columns"
-    )
+    _require_columns(frame, [reverse[col] for col in GIAS_REQUIRED], path, what + " columns")
     tidy = frame[[col for col in mapping if col in frame.columns]].rename(columns=mapping)
     for column in ("urn", "pupils", "register_fsm_pct", "easting", "northing"):
         tidy[column] = _to_number(tidy[column], path, reverse[column])
@@ -305,8 +295,7 @@ def read_register(path: Path) -> pd.DataFrame:
         rows = (np.flatnonzero(duplicated.to_numpy())[:4] + 2).tolist()
         urn = int(tidy.loc[duplicated, "urn"].iloc[0])
         raise DataImportError(
-            f"{path}: URN {urn} appears more than once (rows {rows}); each school "
-            "must appear once."
+            f"{path}: URN {urn} appears more than once (rows {rows}); each school must appear once."
         )
     return tidy
 
@@ -396,13 +385,17 @@ def read_register_links(path: Path) -> pd.DataFrame:
     what = "the register's links file (URN, LinkURN, LinkType)"
     frame = read_csv_file(path, what=what)
     _require_columns(frame, LINK_COLUMNS, path, what)
-    return pd.DataFrame(
-        {
-            "urn": _to_number(frame["URN"], path, "URN", allow_codes=False),
-            "link_urn": _to_number(frame["LinkURN"], path, "LinkURN", allow_codes=False),
-            "link_type": frame["LinkType"].fillna("").str.strip(),
-        }
-    ).dropna(subset=["urn", "link_urn"]).astype({"urn": "int64", "link_urn": "int64"})
+    return (
+        pd.DataFrame(
+            {
+                "urn": _to_number(frame["URN"], path, "URN", allow_codes=False),
+                "link_urn": _to_number(frame["LinkURN"], path, "LinkURN", allow_codes=False),
+                "link_type": frame["LinkType"].fillna("").str.strip(),
+            }
+        )
+        .dropna(subset=["urn", "link_urn"])
+        .astype({"urn": "int64", "link_urn": "int64"})
+    )
 
 
 def read_la_lookup(path: Path) -> pd.DataFrame:
@@ -673,4 +666,3 @@ def read_boundaries(path: Path, code_column: str, name_column: str) -> gpd.GeoDa
     # ONS generalised polygons carry tiny self-intersections (see PROVENANCE.md).
     boundaries["geometry"] = shapely.make_valid(boundaries.geometry.values)
     return boundaries.sort_values("code").reset_index(drop=True)
-

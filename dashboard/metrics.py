@@ -107,7 +107,9 @@ def add_intake_measures(schools_df: pd.DataFrame) -> pd.DataFrame:
         out["white_british_pct"] = np.where(
             headcount > 0, 100 * out["n_white_british"].to_numpy(float) / headcount, np.nan
         )
-        out["fsm_pct"] = np.where(headcount > 0, 100 * out["n_fsm"].to_numpy(float) / headcount, np.nan)
+        out["fsm_pct"] = np.where(
+            headcount > 0, 100 * out["n_fsm"].to_numpy(float) / headcount, np.nan
+        )
         base = language_base(out).to_numpy(float)
         out["eal_pct"] = np.where(base > 0, 100 * out["n_eal"].to_numpy(float) / base, np.nan)
     out["diversity_index"] = simpson_diversity(np.nan_to_num(counts))
@@ -171,9 +173,7 @@ def summarise_by_area(schools_df: pd.DataFrame, by: str | list[str]) -> pd.DataF
         ``eal_pct``.
     """
     known = schools_df[schools_df["has_ethnicity"]]
-    sums = known.groupby(by)[
-        ["headcount", "n_fsm", *LANGUAGE_COLUMNS, *ETHNIC_COUNT_COLUMNS]
-    ].sum()
+    sums = known.groupby(by)[["headcount", "n_fsm", *LANGUAGE_COLUMNS, *ETHNIC_COUNT_COLUMNS]].sum()
     out = pd.DataFrame(index=sums.index)
     out["schools"] = schools_df.groupby(by).size()
     out["schools_with_ethnicity"] = known.groupby(by).size()

@@ -1,0 +1,1 @@
+"""School Links Atlas library: data, measures, register, matching and maps (no UI)."""

@@ -1,0 +1,163 @@
+"""The data build: joins, derived columns, atomic writes and refusals, on tiny fixtures."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+
+from dashboard import build_data
+from dashboard.build_data import RAW_FILES
+from tests.conftest import ROOT
+
+
+@pytest.fixture
+def built(raw_dir: Path) -> build_data.BuiltData:
+    return build_data.build_all(raw_dir)
+
+
+def test_only_open_state_schools_are_kept(built):
+    assert set(built.schools_gdf["urn"]) == {
+        136925,
+        116859,
+        142673,
+        150054,
+        138966,
+        100060,
+        106022,
+        112088,
+        121267,
+        123641,
+        149557,
+    }
+
+
+def test_named_schools_match_published_figures(built):
+    schools = built.schools_gdf.set_index("urn")
+    assert schools.loc[136925, "la_name"] == "Worcestershire"
+    assert round(schools.loc[136925, "white_british_pct"], 1) == 91.2
+    assert schools.loc[116859, "religious_character"] == "Church of England"
+    assert round(schools.loc[116859, "white_british_pct"], 1) == 73.4
+
+
+def test_every_school_gets_a_current_la_code_and_region(built):
+    schools = built.schools_gdf.set_index("urn")
+    assert schools.loc[112088, "la_gss_code"] == "E06000063"  # Cumberland
+    assert schools.loc[121267, "region"] == "Yorkshire and The Humber"
+    assert schools["la_gss_code"].isin(built.local_authorities_gdf["la_gss_code"]).all()
+
+
+def test_missing_figures_stay_missing(built):
+    schools = built.schools_gdf.set_index("urn")
+    assert not schools.loc[[138966, 100060, 106022], "has_ethnicity"].any()
+    assert pd.isna(schools.loc[100060, "white_british_pct"])
+    assert schools.loc[[136925, 142673, 150054], "has_ethnicity"].all()
+
+
+def test_points_are_wgs84_and_inside_their_la(built):
+    schools = built.schools_gdf
+    assert schools.crs.to_epsg() == 4326
+    joined = gpd.sjoin(schools, built.local_authorities_gdf, predicate="within")
+    share_inside = (joined["la_gss_code_left"] == joined["la_gss_code_right"]).mean()
+    assert share_inside == 1.0
+
+
+def test_diversity_index_is_simpson(built):
+    school = built.schools_gdf.set_index("urn").loc[136925]
+    counts = school[
+        [
+            c
+            for c in school.index
+            if c.startswith("n_")
+            and c
+            not in (
+                "n_unclassified",
+                "n_fsm",
+                "n_eal",
+                "n_first_language_english",
+                "n_first_language_unclassified",
+            )
+        ]
+    ].astype(float)
+    shares = counts / counts.sum()
+    assert school["diversity_index"] == pytest.approx(1 - (shares**2).sum())
+
+
+def test_build_is_deterministic(raw_dir, tmp_path):
+    first = build_data.write_outputs(build_data.build_all(raw_dir), tmp_path / "a", tmp_path / "sa")
+    second = build_data.write_outputs(
+        build_data.build_all(raw_dir), tmp_path / "b", tmp_path / "sb"
+    )
+    assert first == second
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+@pytest.mark.parametrize(
+    ("breakage", "message"),
+    [
+        ("census_as_register", "looks like the school census"),
+        ("school_in_the_sea", "outside England"),
+        ("empty_links", "empty"),
+    ],
+)
+def test_cli_refuses_bad_input_and_leaves_data_untouched(
+    raw_dir, tmp_path, capsys, breakage, message
+):
+    data_dir, static_dir = tmp_path / "data", tmp_path / "static"
+    assert (
+        build_data.main(
+            [
+                "--raw-dir",
+                str(raw_dir),
+                "--data-dir",
+                str(data_dir),
+                "--static-dir",
+                str(static_dir),
+            ]
+        )
+        == 0
+    )
+    before = _snapshot(data_dir)
+    if breakage == "census_as_register":
+        shutil.copyfile(raw_dir / RAW_FILES["census"], raw_dir / RAW_FILES["register"])
+    elif breakage == "school_in_the_sea":
+        # The fixture is plain CSV under the .gz name; the importer sniffs gzip itself.
+        frame = pd.read_csv(raw_dir / RAW_FILES["register"], dtype=str, compression=None)
+        frame.loc[frame["urn"] == "136925", ["easting", "northing"]] = ["100000", "900000"]
+        frame.to_csv(raw_dir / RAW_FILES["register"], index=False, compression=None)
+    else:
+        (raw_dir / RAW_FILES["register_links"]).write_bytes(b"")
+    capsys.readouterr()
+    code = build_data.main(
+        ["--raw-dir", str(raw_dir), "--data-dir", str(data_dir), "--static-dir", str(static_dir)]
+    )
+    err = capsys.readouterr().err
+    assert code == 1
+    assert message in err
+    assert "Traceback" not in err
+    assert _snapshot(data_dir) == before
+
+
+def test_manifest_lists_every_written_file(raw_dir, tmp_path):
+    manifest = build_data.write_outputs(
+        build_data.build_all(raw_dir), tmp_path / "d", tmp_path / "s"
+    )
+    on_disk = json.loads((tmp_path / "d" / "manifest.json").read_text())
+    assert on_disk == manifest
+    assert {"data/schools.parquet", "static/data/schools.json"} <= set(manifest)
+
+
+def test_readme_documents_every_school_column():
+    readme = (ROOT / "data" / "README.md").read_text()
+    documented = [
+        c for c in build_data.SCHOOL_COLUMNS if c != "geometry" and not c.startswith("n_")
+    ]
+    missing = [c for c in documented if f"`{c}`" not in readme]
+    assert not missing

@@ -1,0 +1,72 @@
+"""The embedded data in data/ holds what the product promises (issue #2)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+
+from dashboard import build_data, config, map_data, readers
+
+
+@pytest.fixture(scope="module")
+def schools():
+    return readers.read_schools()
+
+
+def test_every_open_state_school_is_there_with_coordinates(schools):
+    assert len(schools) == config.TOTAL_STATE_SCHOOLS
+    assert schools["urn"].is_unique
+    assert schools.geometry.notna().all()
+    assert not schools.geometry.is_empty.any()
+    assert schools.geometry.y.between(49.8, 55.9).all()
+    assert schools.geometry.x.between(-6.5, 1.8).all()
+
+
+def test_census_coverage_through_predecessors(schools):
+    """99.3 % of schools have a census record; most of the rest opened after January 2023."""
+    has_record = schools["census_steps"].notna()
+    assert has_record.mean() >= 0.9927
+    assert schools["census_steps"].eq(0).fillna(False).mean() < 0.934  # URN alone
+    assert schools["has_ethnicity"].mean() >= 0.99
+
+
+def test_named_schools(schools):
+    by_urn = schools.set_index("urn")
+    assert by_urn.loc[136925, "la_name"] == "Worcestershire"
+    assert round(by_urn.loc[136925, "white_british_pct"], 1) == 91.2
+    assert by_urn.loc[116859, "religious_character"] == "Church of England"
+    assert round(by_urn.loc[116859, "white_british_pct"], 1) == 73.4
+    assert (schools["la_name"] == "Worcestershire").sum() == 243
+
+
+def test_every_school_la_has_a_boundary(schools):
+    las = readers.read_local_authorities()
+    assert len(las) == 153
+    assert las.is_valid.all()
+    assert schools["la_gss_code"].isin(las["la_gss_code"]).all()
+    assert len(readers.read_regions()) == 9
+
+
+def test_static_map_files_match_the_tables(schools):
+    points = json.loads((config.STATIC_DATA_DIR / map_data.POINTS_FILE).read_text("utf-8"))
+    assert points["urn"] == schools["urn"].tolist()
+    assert points["n"] == len(schools)
+
+
+def test_manifest_checksums_match_the_files():
+    manifest = readers.read_manifest()
+    for name, info in manifest.items():
+        digest = hashlib.sha256((config.ROOT_DIR / name).read_bytes()).hexdigest()
+        assert digest == info["sha256"], name
+
+
+@pytest.mark.skipif(
+    not config.RAW_DIR.exists(), reason="the official raw files are not beside the repository"
+)
+def test_data_is_rebuilt_byte_for_byte_from_the_official_files(tmp_path):
+    manifest = build_data.write_outputs(
+        build_data.build_all(config.RAW_DIR), tmp_path / "data", tmp_path / "static"
+    )
+    assert manifest == readers.read_manifest()

@@ -1,0 +1,38 @@
+"""AppTest: every registered page runs without an exception, plus page interactions."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
+
+
+def open_page(page: str, timeout: float = 60) -> AppTest:
+    """Run the entry point, then switch to ``page``."""
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=timeout).run()
+    return at.switch_page(page).run()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_runs_without_exception(page: str):
+    at = open_page(page)
+    assert not at.exception, at.exception
+    assert at.title, f"{page} shows no title"
+
+
+def test_every_page_file_is_registered():
+    entry = (ROOT / "streamlit_app.py").read_text()
+    assert all(f'"{page}"' in entry for page in PAGES)
+
+
+def test_data_page_lists_schools_without_ethnicity():
+    at = open_page("pages/data.py")
+    values = {m.label: m.value for m in at.metric}
+    assert values["Schools"] == "21,975"
+    missing = int(values["Without ethnicity figures"].replace(",", ""))
+    listed = at.dataframe[1].value
+    assert len(listed) == missing > 0
+    assert listed["reason"].str.len().gt(0).all()
