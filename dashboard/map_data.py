@@ -16,53 +16,92 @@ import numpy as np
 import pandas as pd
 import shapely
 
-POINTS_FILE = "schools.json"
+POINTS_FILE = "school_points.json"
+LABELS_FILE = "school_labels.json"
 LA_GEOJSON_FILE = "local_authorities.geojson"
 REGIONS_GEOJSON_FILE = "regions.geojson"
-# 5 decimal places of a degree is about 1 m: exact enough for a school.
-COORD_DP = 5
+# Points are stored as integer steps of 1/10,000 degree (about 11 m) from here.
+POINT_ORIGIN = (49.0, -7.0)
+POINT_SCALE = 10_000
 BOUNDARY_DP = 4
 
 
-def _rounded(values: Iterable[float], dp: int) -> list[float | None]:
-    """Round floats for JSON; NaN becomes null."""
-    return [None if v is None or math.isnan(v) else round(float(v), dp) for v in values]
+def _scaled(values: Iterable[float], scale: float, offset: float = 0.0) -> list[int | None]:
+    """Store ``(value - offset) * scale`` as integers (NaN -> null): short, exact JSON."""
+    return [
+        None if v is None or math.isnan(v) else round((float(v) - offset) * scale) for v in values
+    ]
 
 
 def build_points_payload(schools_gdf: gpd.GeoDataFrame) -> dict:
-    """Columnar arrays of every school, in the frame's order, for the map script.
+    """What the map needs to draw and colour every school, as short integer arrays.
+
+    Positions are 1/10,000 of a degree (about 11 m) from a fixed origin; the
+    percentages are tenths and the diversity index thousandths. Names go in a
+    separate file (:func:`build_labels_payload`) that is only needed for tooltips.
 
     Parameters
     ----------
     schools_gdf : geopandas.GeoDataFrame
-        Points in EPSG:4326 with ``urn``, ``school_name``, ``la_name``,
-        ``phase``, ``white_british_pct``, ``diversity_index``, ``fsm_pct`` and
-        ``eal_pct``.
+        Points in EPSG:4326 with ``urn``, ``white_british_pct``, ``diversity_index``,
+        ``fsm_pct`` and ``eal_pct``.
 
     Returns
     -------
     dict
-        ``urn``, ``name``, ``lat``, ``lon``, ``la`` (index into ``las``),
-        ``phase`` (index into ``phases``) and one array per measure.
+        ``n``, ``urn``, ``origin`` ([lat, lon]), ``scale`` and arrays ``lat``, ``lon`` and
+        one per measure with its divisor in ``divisors``.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> gdf = gpd.GeoDataFrame({"urn": [136925], "white_british_pct": [91.25],
+    ...     "diversity_index": [0.1444], "fsm_pct": [15.0], "eal_pct": [float("nan")]},
+    ...     geometry=[shapely.Point(-2.0749, 52.1254)], crs="EPSG:4326")
+    >>> p = build_points_payload(gdf)
+    >>> p["lat"], p["lon"], p["white_british_pct"], p["diversity_index"], p["eal_pct"]
+    ([31254], [49251], [912], [144], [None])
     """
-    las = sorted(schools_gdf["la_name"].unique())
-    phases = sorted(schools_gdf["phase"].unique())
+    divisors = {"white_british_pct": 10, "diversity_index": 1000, "fsm_pct": 10, "eal_pct": 10}
+    payload: dict = {
+        "n": len(schools_gdf),
+        "urn": schools_gdf["urn"].astype(int).tolist(),
+        "origin": list(POINT_ORIGIN),
+        "scale": POINT_SCALE,
+        "lat": _scaled(schools_gdf.geometry.y, POINT_SCALE, POINT_ORIGIN[0]),
+        "lon": _scaled(schools_gdf.geometry.x, POINT_SCALE, POINT_ORIGIN[1]),
+        "divisors": divisors,
+    }
+    for measure, divisor in divisors.items():
+        payload[measure] = _scaled(schools_gdf[measure], divisor)
+    return payload
+
+
+def build_labels_payload(schools_gdf: gpd.GeoDataFrame) -> dict:
+    """Tooltip text of every school, in the same order as the points file.
+
+    Parameters
+    ----------
+    schools_gdf : geopandas.GeoDataFrame
+        With ``urn``, ``school_name``, ``la_name`` and ``phase``.
+
+    Returns
+    -------
+    dict
+        ``urn``, ``name``, ``la`` (index into ``las``), ``phase`` (index into
+        ``phases``).
+    """
+    las = sorted(schools_gdf["la_name"].astype(str).unique())
+    phases = sorted(schools_gdf["phase"].astype(str).unique())
     la_index = {name: i for i, name in enumerate(las)}
     phase_index = {name: i for i, name in enumerate(phases)}
     return {
-        "n": len(schools_gdf),
         "urn": schools_gdf["urn"].astype(int).tolist(),
         "name": schools_gdf["school_name"].astype(str).tolist(),
-        "lat": _rounded(schools_gdf.geometry.y, COORD_DP),
-        "lon": _rounded(schools_gdf.geometry.x, COORD_DP),
         "las": las,
-        "la": [la_index[v] for v in schools_gdf["la_name"]],
+        "la": [la_index[v] for v in schools_gdf["la_name"].astype(str)],
         "phases": phases,
-        "phase": [phase_index[v] for v in schools_gdf["phase"]],
-        "white_british_pct": _rounded(schools_gdf["white_british_pct"], 1),
-        "diversity_index": _rounded(schools_gdf["diversity_index"], 3),
-        "fsm_pct": _rounded(schools_gdf["fsm_pct"], 1),
-        "eal_pct": _rounded(schools_gdf["eal_pct"], 1),
+        "phase": [phase_index[v] for v in schools_gdf["phase"].astype(str)],
     }
 
 
@@ -96,7 +135,7 @@ def boundaries_geojson(gdf: gpd.GeoDataFrame, properties: list[str], dp: int = B
 def build_static_payloads(
     schools_gdf: gpd.GeoDataFrame, las_gdf: gpd.GeoDataFrame, regions_gdf: gpd.GeoDataFrame
 ) -> dict[str, str]:
-    """Serialise the three static map files deterministically.
+    """Serialise the static map files deterministically.
 
     Parameters
     ----------
@@ -111,6 +150,7 @@ def build_static_payloads(
     dump = lambda obj: json.dumps(obj, separators=(",", ":"), ensure_ascii=False)  # noqa: E731
     return {
         POINTS_FILE: dump(build_points_payload(schools_gdf)),
+        LABELS_FILE: dump(build_labels_payload(schools_gdf)),
         LA_GEOJSON_FILE: dump(boundaries_geojson(las_gdf, ["la_gss_code", "la_name", "region"])),
         REGIONS_GEOJSON_FILE: dump(boundaries_geojson(regions_gdf, ["region_code", "region"])),
     }

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import streamlit as st
 
+from dashboard import links_store
 from dashboard.build_data import RAW_FILES
+from tests import postgres_server
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "data"
@@ -36,6 +41,48 @@ def raw_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture(autouse=True)
 def _clear_streamlit_cache():
-    """st.cache_data survives between AppTest runs in one session: start each test clean."""
+    """Streamlit caches survive between AppTest runs in one session: start each test clean."""
     st.cache_data.clear()
-    return
+    st.cache_resource.clear()
+
+
+def _require(flag: str) -> bool:
+    """In CI (flag set by .ci/run) a missing service fails the test instead of skipping it."""
+    return os.environ.get(flag, "") not in ("", "0")
+
+
+def skip_or_fail(flag: str, reason: str) -> None:
+    """Skip locally; fail where ``flag`` says the service must be there."""
+    if _require(flag):
+        pytest.fail(f"{reason} ({flag} is set, so this cannot be skipped)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> Iterator[str]:
+    """A real PostgreSQL server: ATLAS_TEST_POSTGRES_URL, else a throwaway local cluster."""
+    given = os.environ.get("ATLAS_TEST_POSTGRES_URL")
+    if given:
+        yield given
+        return
+    if postgres_server.find_bindir() is None:
+        skip_or_fail("ATLAS_REQUIRE_POSTGRES", "PostgreSQL is not installed")
+    with postgres_server.running_postgres() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def register_url(request, tmp_path) -> str:
+    """A new, empty register database on each backend in turn."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'register.sqlite3'}"
+    admin_url = request.getfixturevalue("postgres_admin_url")
+    return postgres_server.create_database(admin_url, f"atlas_{uuid.uuid4().hex[:12]}")
+
+
+@pytest.fixture
+def register(register_url):
+    """An engine on a migrated register (SQLite and PostgreSQL in turn)."""
+    engine = links_store.open_register(register_url)
+    yield engine
+    engine.dispose()

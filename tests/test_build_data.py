@@ -151,7 +151,7 @@ def test_manifest_lists_every_written_file(raw_dir, tmp_path):
     )
     on_disk = json.loads((tmp_path / "d" / "manifest.json").read_text())
     assert on_disk == manifest
-    assert {"data/schools.parquet", "static/data/schools.json"} <= set(manifest)
+    assert {"data/schools.parquet", "static/data/school_points.json"} <= set(manifest)
 
 
 def test_readme_documents_every_school_column():

@@ -50,9 +50,9 @@ def test_every_school_la_has_a_boundary(schools):
 
 
 def test_static_map_files_match_the_tables(schools):
-    points = json.loads((config.STATIC_DATA_DIR / map_data.POINTS_FILE).read_text("utf-8"))
+    points = json.loads((config.STATIC_DATA_DIR / map_data.LABELS_FILE).read_text("utf-8"))
     assert points["urn"] == schools["urn"].tolist()
-    assert points["n"] == len(schools)
+    assert len(points["name"]) == len(schools)
 
 
 def test_manifest_checksums_match_the_files():

@@ -1,0 +1,1 @@
+"""Benchmarks and the app-driving helpers shared with the browser tests."""

@@ -1,0 +1,180 @@
+"""Measure the officers' map in headless Chromium, beside a naive folium baseline.
+
+Starts the app on 127.0.0.1 (stopped by its PID at the end), opens the map page in
+Debian's Chromium through Playwright and times, from navigation start:
+
+* ``england_map_s`` — every school in England drawn (canvas painted), fresh
+  browser profile each time (nothing cached), median of the runs;
+* ``naive_map_s`` — the same schools as one ``folium.Marker`` each, saved as a
+  plain folium HTML page (no Streamlit overhead, which favours the baseline);
+* ``la_redraw_s`` — after choosing Worcestershire in the sidebar, until its
+  schools are drawn;
+* ``england_map_html_mb`` — what the map sends for England: the component's
+  HTML and script plus the data files it fetches, as bytes on the wire;
+* ``speedup`` — naive / ours.
+
+Usage: ``python bench/map.py [--runs 3] [--naive-timeout 600]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.server import CHROMIUM_ARGS, CHROMIUM_PATH, running_app  # noqa: E402
+from dashboard import maps, readers  # noqa: E402
+
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+def build_naive_html(static_url: str) -> tuple[str, float]:
+    """One folium.Marker per school, as folium's docs show; returns (html, build seconds)."""
+    import folium
+
+    start = time.perf_counter()
+    schools = readers.read_schools()
+    m = folium.Map(location=maps.ENGLAND_CENTRE, zoom_start=6, tiles=None)
+    for row in schools.itertuples(index=False):
+        folium.Marker([row.geometry.y, row.geometry.x], tooltip=str(row.school_name)).add_to(m)
+    maps.localise_assets(m, static_url)
+    page = m.get_root().render()
+    elapsed = time.perf_counter() - start
+    marker = (
+        "<script>window.addEventListener('load', function () {"
+        "requestAnimationFrame(function () { requestAnimationFrame(function () {"
+        "window.__naiveDrawn = {count: document.querySelectorAll('.leaflet-marker-icon').length,"
+        " at: performance.now()}; }); }); });</script>"
+    )
+    return page.replace("</body>", marker + "</body>"), elapsed
+
+
+def _serve_folder(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    handler.log_message = lambda *a, **k: None  # type: ignore[method-assign]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def time_our_map(browser, base_url: str) -> tuple[float, int, int]:
+    """Seconds from navigation to every school drawn; (seconds, drawn, bytes)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    received = {"bytes": 0}
+
+    def on_ws(ws):
+        ws.on(
+            "framereceived",
+            lambda payload: received.__setitem__("bytes", received["bytes"] + len(payload)),
+        )
+
+    def on_response(response):
+        if "/app/static/data/" in response.url:
+            try:
+                size = response.request.sizes()["responseBodySize"]
+            except Exception:  # a response without sizes: count nothing
+                size = 0
+            received["bytes"] += size
+
+    page.on("websocket", on_ws)
+    page.on("response", on_response)
+    page.goto(f"{base_url}/", wait_until="commit")
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator("body[data-schools-drawn]").wait_for(state="attached", timeout=120_000)
+    drawn = page.frames[-1]
+    for f in page.frames:
+        if f.url and "st_folium" in f.url:
+            drawn = f
+    info = drawn.evaluate(
+        "() => [window.__atlasDrawn.count, performance.timeOrigin + window.__atlasDrawn.at]"
+    )
+    origin = page.evaluate("() => performance.timeOrigin")
+    seconds = (info[1] - origin) / 1000
+    context.close()
+    return seconds, int(info[0]), received["bytes"]
+
+
+def time_la_redraw(browser, base_url: str, la_name: str) -> tuple[float, int]:
+    """Seconds from choosing an LA in the sidebar to its schools drawn."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.goto(f"{base_url}/")
+    page.frame_locator(MAP_FRAME).locator("body[data-schools-drawn]").wait_for(
+        state="attached", timeout=120_000
+    )
+    frame = next(f for f in page.frames if f.url and "st_folium" in f.url)
+    before = frame.evaluate("() => window.__atlasDrawn.at")
+    box = page.get_by_test_id("stMultiSelect").filter(has_text="Local authority")
+    box.locator("input").fill(la_name)
+    start = frame.evaluate("() => performance.now()")
+    page.keyboard.press("Enter")
+    frame.wait_for_function(f"() => window.__atlasDrawn.at > {before}", timeout=60_000)
+    end, count = frame.evaluate("() => [window.__atlasDrawn.at, window.__atlasDrawn.count]")
+    context.close()
+    return (end - start) / 1000, int(count)
+
+
+def time_naive(browser, url: str, timeout_s: float) -> tuple[float, int]:
+    """Seconds from navigation to every naive marker in the page and painted."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(timeout_s * 1000)
+    page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
+    page.wait_for_function("() => window.__naiveDrawn", timeout=timeout_s * 1000, polling=500)
+    at, count = page.evaluate("() => [window.__naiveDrawn.at, window.__naiveDrawn.count]")
+    context.close()
+    return at / 1000, int(count)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--naive-timeout", type=float, default=600)
+    parser.add_argument("--la", default="Worcestershire")
+    args = parser.parse_args()
+
+    from playwright.sync_api import sync_playwright
+
+    with running_app() as base_url, sync_playwright() as pw, tempfile.TemporaryDirectory() as tmp:
+        browser = pw.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
+        time_our_map(browser, base_url)  # warm the server: data loaded, caches filled
+        ours = [time_our_map(browser, base_url) for _ in range(args.runs)]
+        redraws = [time_la_redraw(browser, base_url, args.la) for _ in range(args.runs)]
+
+        naive_html, naive_build_s = build_naive_html(f"{base_url}/app/static")
+        (Path(tmp) / "naive.html").write_text(naive_html, "utf-8")
+        server, naive_base = _serve_folder(Path(tmp))
+        try:
+            naive_s, naive_count = time_naive(
+                browser, f"{naive_base}/naive.html", args.naive_timeout
+            )
+        finally:
+            server.shutdown()
+        browser.close()
+
+    england_s = statistics.median(r[0] for r in ours)
+    print(f"england_schools_drawn: {ours[0][1]}")
+    print(f"england_map_s: {england_s:.3f}")
+    print(f"england_map_runs_s: {', '.join(f'{r[0]:.3f}' for r in ours)}")
+    print(f"england_map_html_mb: {statistics.median(r[2] for r in ours) / 1e6:.2f}")
+    print(f"naive_markers_drawn: {naive_count}")
+    print(f"naive_build_s: {naive_build_s:.1f}")
+    print(f"naive_html_mb: {len(naive_html.encode()) / 1e6:.1f}")
+    print(f"naive_map_s: {naive_s:.2f}")
+    print(f"speedup: {naive_s / england_s:.1f}")
+    print(f"la_schools_drawn: {redraws[0][1]}")
+    print(f"la_redraw_s: {statistics.median(r[0] for r in redraws):.3f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,169 @@
+"""Who may do what: roles, the acting user, and local accounts with hashed passwords."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+OFFICER = "officer"
+CABINET = "cabinet"
+SCHOOL = "school"
+PUBLIC = "public"
+ROLES = (OFFICER, CABINET, SCHOOL, PUBLIC)
+ROLE_LABELS = {
+    OFFICER: "Council officer",
+    CABINET: "Cabinet member",
+    SCHOOL: "School",
+    PUBLIC: "Public (read only)",
+}
+
+_HASHER = PasswordHasher()
+
+
+class PermissionDeniedError(PermissionError):
+    """The acting user's role does not allow this action."""
+
+
+@dataclass(frozen=True)
+class User:
+    """The person acting: a username (recorded in the audit log) and a role."""
+
+    username: str
+    role: str = PUBLIC
+    display_name: str = ""
+    school_urn: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.role not in ROLES:
+            raise ValueError(f"unknown role {self.role!r}; expected one of {ROLES}")
+        if not self.username.strip():
+            raise ValueError("a user needs a username")
+
+    @property
+    def label(self) -> str:
+        """Name to show: the display name, else the username."""
+        return self.display_name or self.username
+
+
+ANONYMOUS = User("public", PUBLIC, "Public visitor")
+
+
+def require_officer(actor: User | None, action: str = "change the link register") -> User:
+    """Return ``actor`` if it is a council officer, else refuse.
+
+    Every function that writes the register calls this first: hiding a button
+    in the page is not the safeguard.
+
+    Parameters
+    ----------
+    actor : User or None
+        Who is acting.
+    action : str
+        What they tried, for the message.
+
+    Returns
+    -------
+    User
+        The same actor.
+
+    Raises
+    ------
+    PermissionDeniedError
+        If ``actor`` is missing or not an officer.
+
+    Examples
+    --------
+    >>> require_officer(User("ann", OFFICER)).username
+    'ann'
+    >>> require_officer(User("bob", CABINET))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    dashboard.auth.PermissionDeniedError: Only council officers may ... as a cabinet member.
+    """
+    if actor is None or actor.role != OFFICER:
+        who = (
+            "not signed in"
+            if actor is None or actor.role == PUBLIC
+            else (f"signed in as a {ROLE_LABELS[actor.role].lower()}")
+        )
+        raise PermissionDeniedError(f"Only council officers may {action}; you are {who}.")
+    return actor
+
+
+def hash_password(password: str) -> str:
+    """Hash a password with Argon2id (argon2-cffi's defaults).
+
+    Parameters
+    ----------
+    password : str
+        The plain password; at least 10 characters.
+
+    Returns
+    -------
+    str
+        The encoded hash, safe to store.
+
+    Raises
+    ------
+    ValueError
+        If the password is too short.
+    """
+    if len(password) < 10:
+        raise ValueError("a password needs at least 10 characters")
+    return _HASHER.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    """True when ``password`` matches ``password_hash``; never raises on a bad hash.
+
+    Parameters
+    ----------
+    password_hash : str
+        From :func:`hash_password`.
+    password : str
+        What the user typed.
+
+    Returns
+    -------
+    bool
+    """
+    try:
+        return _HASHER.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def pages_for(role: str) -> tuple[str, ...]:
+    """Which page files a role may open (navigation shows only these).
+
+    Parameters
+    ----------
+    role : str
+        One of :data:`ROLES`.
+
+    Returns
+    -------
+    tuple of str
+        Paths relative to the repository root.
+
+    Examples
+    --------
+    >>> "pages/register.py" in pages_for(PUBLIC)
+    False
+    """
+    everyone = ("pages/data.py",)
+    by_role = {
+        OFFICER: (
+            "pages/map.py",
+            "pages/gaps.py",
+            "pages/register.py",
+            "pages/summary.py",
+            "pages/partners.py",
+        ),
+        CABINET: ("pages/summary.py", "pages/map.py", "pages/gaps.py", "pages/partners.py"),
+        SCHOOL: ("pages/partners.py", "pages/map.py"),
+        PUBLIC: ("pages/map.py", "pages/summary.py", "pages/partners.py"),
+    }
+    return by_role[role] + everyone
