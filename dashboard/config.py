@@ -74,10 +74,17 @@ MEASURES: dict[str, tuple[str, str, str]] = {
     ),
 }
 
+# Class edges for colouring and banding each measure (five classes).
+MEASURE_BINS: dict[str, tuple[float, ...]] = {
+    "white_british_pct": (20, 40, 60, 80),
+    "diversity_index": (0.2, 0.4, 0.6, 0.8),
+    "fsm_pct": (10, 20, 30, 40),
+    "eal_pct": (10, 25, 50, 75),
+}
+
 PHASES = (
     "Nursery",
     "Primary",
-    "Middle",
     "Secondary",
     "All-through",
     "16 to 19",

@@ -64,12 +64,7 @@ _LEAFLET_CSS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css"
 # still ordered when printed in greyscale.
 PALETTE = ("#fde725", "#5ec962", "#21918c", "#3b528b", "#440154")
 NO_DATA_COLOUR = "#bdbdbd"
-MEASURE_BINS: dict[str, tuple[float, ...]] = {
-    "white_british_pct": (20, 40, 60, 80),
-    "diversity_index": (0.2, 0.4, 0.6, 0.8),
-    "fsm_pct": (10, 20, 30, 40),
-    "eal_pct": (10, 25, 50, 75),
-}
+MEASURE_BINS = config.MEASURE_BINS
 # Link lines: one colour, told apart by dash pattern (not by colour alone).
 LINK_COLOUR = "#d7301f"
 LINK_DASHES: dict[str, str | None] = {
