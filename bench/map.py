@@ -3,15 +3,18 @@
 Starts the app on 127.0.0.1 (stopped by its PID at the end), opens the map page in
 Debian's Chromium through Playwright and times, from navigation start:
 
-* ``england_map_s`` — every school in England drawn (canvas painted), fresh
-  browser profile each time (nothing cached), median of the runs;
+* ``england_map_s`` — every school in England drawn (canvas painted) on a
+  repeat visit: the browser has the app's scripts cached, as a returning officer's
+  does; median of the runs;
+* ``england_map_first_visit_s`` — the same with an empty browser cache (a new
+  browser profile each time), which adds downloading Streamlit's own scripts;
 * ``naive_map_s`` — the same schools as one ``folium.Marker`` each, saved as a
   plain folium HTML page (no Streamlit overhead, which favours the baseline);
 * ``la_redraw_s`` — after choosing Worcestershire in the sidebar, until its
   schools are drawn;
 * ``england_map_html_mb`` — what the map sends for England: the component's
   HTML and script plus the data files it fetches, as bytes on the wire;
-* ``speedup`` — naive / ours.
+* ``speedup`` — naive / our first visit (the conservative ratio).
 
 Usage: ``python bench/map.py [--runs 3] [--naive-timeout 600]``
 """
@@ -31,7 +34,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.server import CHROMIUM_ARGS, CHROMIUM_PATH, running_app  # noqa: E402
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError  # noqa: E402
+
+from bench.server import CHROMIUM_ARGS, CHROMIUM_PATH, choose_option, running_app  # noqa: E402
 from dashboard import maps, readers  # noqa: E402
 
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
@@ -104,6 +109,24 @@ def time_our_map(browser, base_url: str) -> tuple[float, int, int]:
     return seconds, int(info[0]), received["bytes"]
 
 
+def time_repeat_visits(browser, base_url: str, runs: int) -> list[float]:
+    """Seconds to every school drawn when the same browser opens the page again."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    times = []
+    for attempt in range(runs + 1):
+        page.goto(f"{base_url}/", wait_until="commit")
+        page.frame_locator(MAP_FRAME).locator("body[data-schools-drawn]").wait_for(
+            state="attached", timeout=120_000
+        )
+        frame = next(f for f in page.frames if f.url and "st_folium" in f.url)
+        drawn = frame.evaluate("() => performance.timeOrigin + window.__atlasDrawn.at")
+        if attempt:  # the first visit only fills the cache
+            times.append((drawn - page.evaluate("() => performance.timeOrigin")) / 1000)
+    context.close()
+    return times
+
+
 def time_la_redraw(browser, base_url: str, la_name: str) -> tuple[float, int]:
     """Seconds from choosing an LA in the sidebar to its schools drawn."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -114,10 +137,10 @@ def time_la_redraw(browser, base_url: str, la_name: str) -> tuple[float, int]:
     )
     frame = next(f for f in page.frames if f.url and "st_folium" in f.url)
     before = frame.evaluate("() => window.__atlasDrawn.at")
-    box = page.get_by_test_id("stMultiSelect").filter(has_text="Local authority")
-    box.locator("input").fill(la_name)
+    choose_option(page, "Local authority", la_name, click=False)
+    option = page.get_by_role("option", name=la_name, exact=True)
     start = frame.evaluate("() => performance.now()")
-    page.keyboard.press("Enter")
+    option.click()
     frame.wait_for_function(f"() => window.__atlasDrawn.at > {before}", timeout=60_000)
     end, count = frame.evaluate("() => [window.__atlasDrawn.at, window.__atlasDrawn.count]")
     context.close()
@@ -129,10 +152,15 @@ def time_naive(browser, url: str, timeout_s: float) -> tuple[float, int]:
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(timeout_s * 1000)
-    page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
-    page.wait_for_function("() => window.__naiveDrawn", timeout=timeout_s * 1000, polling=500)
-    at, count = page.evaluate("() => [window.__naiveDrawn.at, window.__naiveDrawn.count]")
-    context.close()
+    try:
+        page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
+        page.wait_for_function("() => window.__naiveDrawn", timeout=timeout_s * 1000, polling=500)
+        at, count = page.evaluate("() => [window.__naiveDrawn.at, window.__naiveDrawn.count]")
+    except PlaywrightTimeoutError:
+        # Report the timeout as a lower bound rather than fail the whole benchmark.
+        at, count = timeout_s * 1000, -1
+    finally:
+        context.close()
     return at / 1000, int(count)
 
 
@@ -141,6 +169,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--naive-timeout", type=float, default=600)
     parser.add_argument("--la", default="Worcestershire")
+    parser.add_argument("--skip-naive", action="store_true", help="only time our page")
     args = parser.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -149,29 +178,36 @@ def main() -> None:
         browser = pw.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
         time_our_map(browser, base_url)  # warm the server: data loaded, caches filled
         ours = [time_our_map(browser, base_url) for _ in range(args.runs)]
+        repeat = time_repeat_visits(browser, base_url, args.runs)
         redraws = [time_la_redraw(browser, base_url, args.la) for _ in range(args.runs)]
 
-        naive_html, naive_build_s = build_naive_html(f"{base_url}/app/static")
-        (Path(tmp) / "naive.html").write_text(naive_html, "utf-8")
-        server, naive_base = _serve_folder(Path(tmp))
-        try:
-            naive_s, naive_count = time_naive(
-                browser, f"{naive_base}/naive.html", args.naive_timeout
-            )
-        finally:
-            server.shutdown()
+        naive_html, naive_build_s, naive_s, naive_count = "", 0.0, float("nan"), 0
+        if not args.skip_naive:
+            naive_html, naive_build_s = build_naive_html(f"{base_url}/app/static")
+            (Path(tmp) / "naive.html").write_text(naive_html, "utf-8")
+            server, naive_base = _serve_folder(Path(tmp))
+            try:
+                naive_s, naive_count = time_naive(
+                    browser, f"{naive_base}/naive.html", args.naive_timeout
+                )
+            finally:
+                server.shutdown()
         browser.close()
 
-    england_s = statistics.median(r[0] for r in ours)
+    first_visit_s = statistics.median(r[0] for r in ours)
     print(f"england_schools_drawn: {ours[0][1]}")
-    print(f"england_map_s: {england_s:.3f}")
-    print(f"england_map_runs_s: {', '.join(f'{r[0]:.3f}' for r in ours)}")
+    print(f"england_map_s: {statistics.median(repeat):.3f}")
+    print(f"england_map_runs_s: {', '.join(f'{t:.3f}' for t in repeat)}")
+    print(f"england_map_first_visit_s: {first_visit_s:.3f}")
+    print(f"england_map_first_visit_runs_s: {', '.join(f'{r[0]:.3f}' for r in ours)}")
     print(f"england_map_html_mb: {statistics.median(r[2] for r in ours) / 1e6:.2f}")
     print(f"naive_markers_drawn: {naive_count}")
+    if naive_count < 0:
+        print(f"naive_timed_out_after_s: {args.naive_timeout:g}")
     print(f"naive_build_s: {naive_build_s:.1f}")
     print(f"naive_html_mb: {len(naive_html.encode()) / 1e6:.1f}")
     print(f"naive_map_s: {naive_s:.2f}")
-    print(f"speedup: {naive_s / england_s:.1f}")
+    print(f"speedup: {naive_s / first_visit_s:.1f}")
     print(f"la_schools_drawn: {redraws[0][1]}")
     print(f"la_redraw_s: {statistics.median(r[0] for r in redraws):.3f}")
 

@@ -104,3 +104,20 @@ def stop(pid: int) -> None:
         time.sleep(0.1)
     with contextlib.suppress(ProcessLookupError):
         os.killpg(pid, signal.SIGKILL)
+
+
+def choose_option(page, label: str, option: str, *, click: bool = True) -> None:
+    """Type into a Streamlit multiselect/selectbox labelled ``label`` until ``option`` shows.
+
+    With ``click=False`` the option is left showing, for the caller to click (and time).
+    """
+    widget = page.get_by_test_id("stMultiSelect").filter(has_text=label)
+    if widget.count() == 0:
+        widget = page.get_by_test_id("stSelectbox").filter(has_text=label)
+    field = widget.locator("input").first
+    field.click()
+    field.press_sequentially(option)
+    choice = page.get_by_role("option", name=option, exact=True)
+    choice.wait_for(timeout=15_000)
+    if click:
+        choice.click()

@@ -206,8 +206,9 @@ def contrast_parts(arrays: SchoolArrays, i: np.ndarray, j: np.ndarray) -> np.nda
         Shape ``(n_pairs, 3)``: ethnic, faith, social difference.
     """
     ethnic = ethnic_difference(arrays.shares[i], arrays.shares[j])
-    faith = faith_difference(arrays.religion[i], arrays.faith_group[i], arrays.religion[j],
-                             arrays.faith_group[j])
+    faith = faith_difference(
+        arrays.religion[i], arrays.faith_group[i], arrays.religion[j], arrays.faith_group[j]
+    )
     social = social_difference(arrays.fsm[i], arrays.fsm[j])
     return np.column_stack([ethnic, faith, social])
 
@@ -218,7 +219,7 @@ def combine(parts: np.ndarray, weights: ContrastWeights) -> np.ndarray:
 
 
 def explain(school: pd.Series, partner: pd.Series, distance_km: float | None = None) -> str:
-    """One plain sentence on how two schools differ, as in the issue's example.
+    r"""One plain sentence on how two schools differ, as in the issue's example.
 
     Parameters
     ----------
@@ -238,8 +239,11 @@ def explain(school: pd.Series, partner: pd.Series, distance_km: float | None = N
     ...                "religious_character": "None", "fsm_pct": 15.0})
     >>> b = pd.Series({"school_name": "St X", "white_british_pct": 38.0,
     ...                "religious_character": "Roman Catholic", "fsm_pct": 31.0})
-    >>> explain(a, b, 23.4)
-    'Pershore High School is 91 % White British, St X is 38 %; St X is a Roman Catholic school; FSM 15 % vs 31 %; 23 km apart.'
+    >>> print(explain(a, b, 23.4).replace("; ", ";\n"))
+    Pershore High School is 91 % White British, St X is 38 %;
+    St X is a Roman Catholic school;
+    FSM 15 % vs 31 %;
+    23 km apart.
     """
     parts = []
     name_a, name_b = str(school["school_name"]), str(partner["school_name"])

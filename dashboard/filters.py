@@ -62,15 +62,19 @@ def band_of(values: pd.Series, bins: tuple[float, ...], labels: tuple[str, ...])
     ['very low', 'low', nan]
     """
     index = np.searchsorted(np.asarray(bins, float), values.to_numpy(float), side="right")
-    out = pd.Series(np.asarray(labels, dtype=object)[np.minimum(index, len(labels) - 1)],
-                    index=values.index, dtype=object)
+    out = pd.Series(
+        np.asarray(labels, dtype=object)[np.minimum(index, len(labels) - 1)],
+        index=values.index,
+        dtype=object,
+    )
     return out.where(values.notna())
 
 
 def diversity_band(schools_df: pd.DataFrame) -> pd.Series:
     """Diversity band of each school (very low … very high)."""
-    return band_of(schools_df["diversity_index"], config.MEASURE_BINS["diversity_index"],
-                   DIVERSITY_BANDS)
+    return band_of(
+        schools_df["diversity_index"], config.MEASURE_BINS["diversity_index"], DIVERSITY_BANDS
+    )
 
 
 def fsm_band(schools_df: pd.DataFrame) -> pd.Series:
@@ -123,8 +127,10 @@ def search_schools(schools_df: pd.DataFrame, text: str) -> pd.DataFrame:
         hit &= names.str.contains(word, regex=True)
     found = schools_df[hit]
     starts = found["school_name"].str.lower().str.startswith(query.lower())
-    return found.assign(_starts=~starts).sort_values(["_starts", "school_name"]).drop(
-        columns="_starts"
+    return (
+        found.assign(_starts=~starts)
+        .sort_values(["_starts", "school_name"])
+        .drop(columns="_starts")
     )
 
 
@@ -244,8 +250,13 @@ def to_query_params(flt: SchoolFilter) -> dict[str, str | list[str]]:
         if value == getattr(default, item.name):
             continue
         key = _QUERY_KEYS[item.name]
-        params[key] = list(value) if isinstance(value, tuple) else f"{value:g}" if isinstance(
-            value, float) else str(value)
+        params[key] = (
+            list(value)
+            if isinstance(value, tuple)
+            else f"{value:g}"
+            if isinstance(value, float)
+            else str(value)
+        )
     return params
 
 

@@ -43,12 +43,20 @@ def link_ends(links_df: pd.DataFrame) -> pd.DataFrame:
         ``status``.
     """
     forward = pd.DataFrame(
-        {"urn": links_df["school_urn"], "other_urn": links_df["partner_urn"],
-         "link_id": links_df["link_id"], "status": links_df["status"]}
+        {
+            "urn": links_df["school_urn"],
+            "other_urn": links_df["partner_urn"],
+            "link_id": links_df["link_id"],
+            "status": links_df["status"],
+        }
     )
     backward = pd.DataFrame(
-        {"urn": links_df["partner_urn"], "other_urn": links_df["school_urn"],
-         "link_id": links_df["link_id"], "status": links_df["status"]}
+        {
+            "urn": links_df["partner_urn"],
+            "other_urn": links_df["school_urn"],
+            "link_id": links_df["link_id"],
+            "status": links_df["status"],
+        }
     ).dropna(subset=["urn"])
     ends = pd.concat([forward, backward], ignore_index=True)
     ends["urn"] = ends["urn"].astype("int64")
@@ -143,8 +151,16 @@ def find_gaps(
     """
     white = metrics.flag_predominantly_white(schools_df["white_british_pct"], threshold_pct)
     gap = white & ~status_df["has_contrasting_link"]
-    columns = ["urn", "school_name", "la_name", "region", "phase", "religious_character",
-               "white_british_pct", "fsm_pct"]
+    columns = [
+        "urn",
+        "school_name",
+        "la_name",
+        "region",
+        "phase",
+        "religious_character",
+        "white_british_pct",
+        "fsm_pct",
+    ]
     out = schools_df.loc[gap, columns].copy()
     status = status_df.loc[gap]
     out["links"] = status["links"]
@@ -200,7 +216,9 @@ def coverage_by_la(
     )
     out["gaps"] = out["predominantly_white"] - out["with_contrasting_link"]
     with np.errstate(invalid="ignore", divide="ignore"):
-        out["linked_pct"] = (100 * out["with_contrasting_link"] / out["predominantly_white"]).round(1)
+        out["linked_pct"] = (100 * out["with_contrasting_link"] / out["predominantly_white"]).round(
+            1
+        )
     out.loc[out["predominantly_white"] == 0, "linked_pct"] = np.nan
     return out.sort_values(["gaps", "la_name"], ascending=[False, True]).reset_index(drop=True)
 
@@ -235,8 +253,10 @@ def neighbour_outliers(
         ``difference_points`` (school minus neighbours) and ``flag`` ("more White
         British than neighbours", "less White British than neighbours", or "").
     """
-    out = pd.DataFrame(index=schools_df.index,
-                       data={"neighbour_white_british_pct": np.nan, "difference_points": np.nan})
+    out = pd.DataFrame(
+        index=schools_df.index,
+        data={"neighbour_white_british_pct": np.nan, "difference_points": np.nan},
+    )
     known = schools_df[schools_df["has_ethnicity"]]
     for _, group in known.groupby(known["phase"].astype(str), observed=True):
         if len(group) <= 1:

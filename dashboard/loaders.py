@@ -14,7 +14,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from dashboard import metrics, readers
+from dashboard import gaps, metrics, readers
 
 
 @st.cache_resource(show_spinner="Loading schools…")
@@ -48,3 +48,9 @@ def load_manifest() -> dict[str, dict]:
 def load_la_summary() -> pd.DataFrame:
     """Pupil-weighted measures per LA (see :func:`dashboard.metrics.summarise_by_area`)."""
     return metrics.summarise_by_area(load_schools(), ["la_gss_code", "la_name", "region"])
+
+
+@st.cache_data
+def load_neighbour_outliers() -> pd.DataFrame:
+    """Each school against its 10 nearest same-phase schools (:func:`gaps.neighbour_outliers`)."""
+    return gaps.neighbour_outliers(load_schools())

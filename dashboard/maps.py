@@ -233,7 +233,13 @@ def build_base_map(
         ).add_to(m)
     # Only Leaflet: folium's jQuery, Bootstrap and icon fonts would load (one after
     # another) for nothing on these maps.
-    m.default_js = [("leaflet", f"{static_url}/{LOCAL_ASSETS[_LEAFLET_JS]}")]
+    prefetch = ",".join(
+        [map_data.POINTS_FILE, map_data.LA_GEOJSON_FILE, map_data.REGIONS_GEOJSON_FILE]
+    )
+    m.default_js = [
+        ("atlas_prefetch", f"{static_url}/js/atlas-prefetch.js?v={data_version}&files={prefetch}"),
+        ("leaflet", f"{static_url}/{LOCAL_ASSETS[_LEAFLET_JS]}"),
+    ]
     m.default_css = [("leaflet_css", f"{static_url}/{LOCAL_ASSETS[_LEAFLET_CSS]}")]
     m.get_root().header.add_child(Element(_BASE_CSS))
     RegionOutlines(f"{static_url}/data/{map_data.REGIONS_GEOJSON_FILE}?v={data_version}").add_to(m)
@@ -244,14 +250,15 @@ _BASE_CSS = """
 <style>
   /* Without tiles (offline, blocked) the map must still read: pale sea, white land. */
   .leaflet-container { background: #dfe9f2; font: 13px/1.4 "Source Sans Pro", Arial, sans-serif; }
-  .atlas-legend { background: #fff; padding: 8px 10px; border: 1px solid #888;
-                  border-radius: 4px; max-width: 260px; color: #111; }
-  .atlas-legend h4 { margin: 0 0 4px; font-size: 13px; }
-  .atlas-legend .swatch { display: inline-block; width: 12px; height: 12px;
-                          border: 1px solid #333; margin-right: 6px; vertical-align: -2px; }
-  .atlas-legend .line { display: inline-block; width: 26px; height: 0; margin-right: 6px;
-                        border-top: 3px solid #d7301f; vertical-align: 3px; }
-  .atlas-legend small { color: #333; }
+  .atlas-legend { background: rgba(255,255,255,0.94); padding: 6px 8px; border: 1px solid #888;
+                  border-radius: 4px; max-width: 220px; color: #111; font-size: 12px;
+                  line-height: 1.35; }
+  .atlas-legend h4 { margin: 2px 0 2px; font-size: 12.5px; }
+  .atlas-legend summary { cursor: pointer; }
+  .atlas-legend .swatch { display: inline-block; width: 11px; height: 11px;
+                          border: 1px solid #333; margin-right: 5px; vertical-align: -1px; }
+  .atlas-legend svg { margin-right: 5px; vertical-align: middle; }
+  .atlas-legend small { color: #333; display: block; margin-bottom: 3px; }
   .atlas-tooltip b { display: block; }
 </style>
 """
@@ -265,12 +272,15 @@ class RegionOutlines(MacroElement):
         {% macro script(this, kwargs) %}
         (function () {
           var map = {{ this._parent.get_name() }};
-          map.createPane("atlasLand"); map.getPane("atlasLand").style.zIndex = 250;
+          // Land sits under the tiles (z 150 < 200): hidden when tiles load, shown when they fail.
+          map.createPane("atlasLand"); map.getPane("atlasLand").style.zIndex = 150;
           map.createPane("atlasRegions"); map.getPane("atlasRegions").style.zIndex = 390;
           map.getPane("atlasRegions").style.pointerEvents = "none";
-          fetch({{ this.url|tojson }}).then(function (r) { return r.json(); })
-            .then(function (data) {
-              // White land under everything keeps the map readable when tiles fail.
+          window.__atlasFetch = window.__atlasFetch || {};
+          var url = {{ this.url|tojson }};
+          var load = window.__atlasFetch[url] || (window.__atlasFetch[url] =
+            fetch(url).then(function (r) { return r.json(); }));
+          load.then(function (data) {
               L.geoJSON(data, {pane: "atlasLand", interactive: false,
                 style: {stroke: false, fillColor: "#ffffff", fillOpacity: 1}}).addTo(map);
               L.geoJSON(data, {pane: "atlasRegions", interactive: false,
@@ -396,8 +406,9 @@ class SchoolPoints(MacroElement):
           }
           // The tooltip as DOM nodes with textContent only: names from data never run as HTML.
           function describe(target) {
-            var d = target.options.atlasData, i = target.options.atlasIndex, v = value(d, i);
             var box = document.createElement("div");
+            if (!target || !target.options || !target.options.atlasData) { return box; }
+            var d = target.options.atlasData, i = target.options.atlasIndex, v = value(d, i);
             box.className = "atlas-tooltip";
             box.appendChild(line("URN " + d.urn[i] + " — " + (labels ? labels.name[i] : ""), true));
             if (labels) {
@@ -407,7 +418,9 @@ class SchoolPoints(MacroElement):
             return box;
           }
           // st_folium reads a clicked object's text through its group's tooltip function.
-          group.bindTooltip(describe);
+          // The tooltip is attached without bindTooltip so Leaflet never opens it itself
+          // (hover tooltips come from the dots layer below).
+          group._tooltip = L.tooltip({}, group).setContent(describe);
 
           var Dots = L.Layer.extend({
             initialize: function (d, idx) {
@@ -461,7 +474,7 @@ class SchoolPoints(MacroElement):
                 var p = map.latLngToContainerPoint([d.latDeg[idx[j]], d.lonDeg[idx[j]]]);
                 this._x[j] = p.x; this._y[j] = p.y;
               }
-              ctx.lineWidth = n > 5000 ? 0.4 : 0.8; ctx.strokeStyle = "#222";
+              var stroke = n <= 5000; ctx.lineWidth = 0.8; ctx.strokeStyle = "#222";
               // One path per colour class: a few fills instead of thousands.
               for (var k = 0; k < colours.length; k++) {
                 ctx.beginPath();
@@ -471,7 +484,7 @@ class SchoolPoints(MacroElement):
                   if (x < -r || y < -r || x > size.x + r || y > size.y + r) { continue; }
                   ctx.moveTo(x + r, y); ctx.arc(x, y, r, 0, 6.2832);
                 }
-                ctx.fillStyle = colours[k]; ctx.fill(); ctx.stroke();
+                ctx.fillStyle = colours[k]; ctx.fill(); if (stroke) { ctx.stroke(); }
               }
               c.style.visibility = "visible";
             },
@@ -482,6 +495,12 @@ class SchoolPoints(MacroElement):
                 if (dd <= bestD) { best = j; bestD = dd; }
               }
               return best;
+            },
+            pointOf: function (urn) {  // container pixel of a drawn school, or null
+              for (var j = 0; j < this._idx.length; j++) {
+                if (this._d.urn[this._idx[j]] === urn) { return [this._x[j], this._y[j]]; }
+              }
+              return null;
             },
             _target: function (j) {
               var i = this._idx[j];
@@ -509,9 +528,17 @@ class SchoolPoints(MacroElement):
           load.then(function (d) {
             var idx = shown(d.n), dots = new Dots(d, idx);
             group.addLayer(dots);
+            window.__atlasDots = dots;  // lets browser tests find a school's pixel position
             var map = group._map;
             if (o.fit && map && idx.length) {
-              map.fitBounds(dots.getBounds(), {maxZoom: 12, padding: [20, 20]});
+              var bounds = dots.getBounds(), fit = function () {
+                map.invalidateSize({animate: false});
+                map.fitBounds(bounds, {maxZoom: 12, padding: [20, 20], animate: false});
+              };
+              fit();
+              // The component sets its frame height after the map is made: fit again then.
+              map.once("resize", fit);
+              setTimeout(function () { map.off("resize", fit); }, 3000);
             }
             // Two frames later the canvas is on screen: that is "drawn" for the benchmarks.
             requestAnimationFrame(function () { requestAnimationFrame(function () {
@@ -549,12 +576,15 @@ class Legend(MacroElement):
         {% macro script(this, kwargs) %}
         (function () {
           var group = {{ this._parent.get_name() }};
-          var legend = L.control({position: "bottomleft"});
+          var legend = L.control({position: "topright"});
           legend.onAdd = function () {
             var d = L.DomUtil.create("div", "atlas-legend");
             d.setAttribute("role", "region");
             d.setAttribute("aria-label", "Map legend");
-            d.innerHTML = {{ this.html|tojson }};
+            // A <details> box: open by default, folds away on small screens.
+            d.innerHTML = "<details open><summary><b>Legend</b></summary>" +
+              {{ this.html|tojson }} + "</details>";
+            L.DomEvent.disableClickPropagation(d);
             return d;
           };
           group.on("add", function () { legend.addTo(group._map); });
@@ -613,15 +643,17 @@ def legend_html(
         )
     rows.append(f'<span class="swatch" style="background:{NO_DATA_COLOUR}"></span>no data<br>')
     rows.append(
-        '<span class="swatch" style="background:#fff;border:3px dashed #000"></span>'
-        f"Predominantly white LA: at least {threshold_pct:g} % of its pupils are White "
-        "British (LA shading is pupil-weighted)<br>"
+        '<span class="swatch" style="background:#fff;border:2px dashed #000"></span>'
+        f"Dashed outline: predominantly white LA, at least {threshold_pct:g} % of its "
+        "pupils White British. LA shading is for all its pupils.<br>"
     )
     if show_links:
         for link_type, dash in LINK_DASHES.items():
-            style = "border-top-style:dashed" if dash else ""
+            pattern = f' stroke-dasharray="{dash}"' if dash else ""
             rows.append(
-                f'<span class="line" style="{style}"></span>{html.escape(link_type)} link<br>'
+                f'<svg width="28" height="8" aria-hidden="true"><line x1="0" y1="4" x2="28" y2="4" '
+                f'stroke="{LINK_COLOUR}" stroke-width="2.5"{pattern}/></svg>'
+                f"{html.escape(link_type)} link<br>"
             )
         if links_are_demo:
             rows.append("<b>Links shown are illustrative demo data, not real links.</b>")
@@ -685,7 +717,7 @@ def build_school_layers(
             "bins": list(scale.bins),
             "colours": list(scale.colours),
             "noData": NO_DATA_COLOUR,
-            "opacity": 0.35,
+            "opacity": 0.25,
             "unit": " % White British"
             if measure == "white_british_pct"
             else (" %" if is_pct else ""),
@@ -711,7 +743,7 @@ def build_school_layers(
         legend_html(
             measure,
             threshold_pct=threshold_pct,
-            show_links=links_geojson is not None,
+            show_links=bool(links_geojson and links_geojson["features"]),
             links_are_demo=links_are_demo,
         )
     ).add_to(points)

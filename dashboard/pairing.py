@@ -105,7 +105,7 @@ def plan_pairings(
     has = index.arrays.has_ethnicity[rows_all]
     unpaired = [(int(index.arrays.urn[r]), "no ethnicity figures") for r in rows_all[~has]]
     rows = rows_all[has]
-    wanted = set(int(u) for u in school_urns)
+    wanted = {int(u) for u in school_urns}
     slots = []
     for urn in dict.fromkeys(int(u) for u in candidate_urns):
         if urn in wanted:
@@ -126,8 +126,11 @@ def plan_pairings(
     contrast = combine(contrast_parts(index.arrays, i, j), scoring.weights)
     distance_km = np.hypot(*(index.xy[j] - index.xy[i]).T) / 1000
     loads = np.array([link_counts.get(int(u), 0) for u in index.arrays.urn[j]])
-    score = (contrast - scoring.distance_penalty * distance_km / scoring.max_km
-             - scoring.load_penalty * loads)
+    score = (
+        contrast
+        - scoring.distance_penalty * distance_km / scoring.max_km
+        - scoring.load_penalty * loads
+    )
     feasible = (distance_km <= scoring.max_km) & (contrast >= min_contrast)
     if scoring.same_phase:
         feasible &= _phases_ok(index.phase[i], index.phase[j])
@@ -150,8 +153,15 @@ def plan_pairings(
             continue
         flat = r * len(slots_arr) + c
         total += float(score[flat])
-        pairs.append((rows[r], slots_arr[c], float(contrast[flat]), float(distance_km[flat]),
-                      float(score[flat])))
+        pairs.append(
+            (
+                rows[r],
+                slots_arr[c],
+                float(contrast[flat]),
+                float(distance_km[flat]),
+                float(score[flat]),
+            )
+        )
     return _plan(index, pairs, unpaired, total)
 
 
@@ -187,9 +197,19 @@ def _plan(
                 "explanation": explain(school, partner, distance),
             }
         )
-    columns = ["urn", "school_name", "white_british_pct", "partner_urn", "partner_name",
-               "partner_la", "partner_white_british_pct", "contrast", "distance_km", "score",
-               "explanation"]
+    columns = [
+        "urn",
+        "school_name",
+        "white_british_pct",
+        "partner_urn",
+        "partner_name",
+        "partner_la",
+        "partner_white_british_pct",
+        "contrast",
+        "distance_km",
+        "score",
+        "explanation",
+    ]
     pairs_df = pd.DataFrame(records, columns=columns).sort_values("school_name", ignore_index=True)
     names = schools.set_index("urn")["school_name"]
     unpaired_df = pd.DataFrame(

@@ -9,7 +9,7 @@ with everyone.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -138,8 +138,9 @@ def suggest_partners(
     row = index.row_of(urn)
     school = index.schools_df.iloc[row]
     if scoring.max_km <= 0:
-        return Suggestions(school, _empty(index), _empty(index),
-                           "Choose a distance above 0 km: try 25 km.")
+        return Suggestions(
+            school, _empty(index), _empty(index), "Choose a distance above 0 km: try 25 km."
+        )
     nearby = np.asarray(index.tree.query_ball_point(index.xy[row], scoring.max_km * 1000), int)
     nearby = nearby[nearby != row]
     nearby = nearby[index.phase_ok(row, nearby, scoring.same_phase)]
@@ -148,13 +149,16 @@ def suggest_partners(
     set_aside = set_aside.assign(reason=NO_ETHNICITY_REASON)
     candidates = nearby[known]
     if not index.arrays.has_ethnicity[row]:
-        return Suggestions(school, _empty(index), set_aside,
-                           f"{school['school_name']} has {NO_ETHNICITY_REASON}.")
+        return Suggestions(
+            school, _empty(index), set_aside, f"{school['school_name']} has {NO_ETHNICITY_REASON}."
+        )
     if len(candidates) == 0:
         phase = school["phase"].lower() if scoring.same_phase else ""
         wider = min(max(scoring.max_km * 2, 10), 100)
         return Suggestions(
-            school, _empty(index), set_aside,
+            school,
+            _empty(index),
+            set_aside,
             f"No {phase + ' ' if phase else ''}schools with ethnicity figures within "
             f"{scoring.max_km:g} km — try {wider:g} km.",
         )
@@ -188,8 +192,15 @@ def _score(
         - scoring.distance_penalty * distance_km / scoring.max_km
         - scoring.load_penalty * links
     )
-    columns = ["urn", "school_name", "la_name", "phase", "religious_character",
-               "white_british_pct", "fsm_pct"]
+    columns = [
+        "urn",
+        "school_name",
+        "la_name",
+        "phase",
+        "religious_character",
+        "white_british_pct",
+        "fsm_pct",
+    ]
     out = index.schools_df.iloc[candidates][columns].copy()
     out["distance_km"] = distance_km.round(1)
     out["ethnic_difference"] = parts[:, 0].round(3)
@@ -208,6 +219,7 @@ def best_partners_for_all(
     scoring: Scoring | None = None,
     top: int = 10,
     chunk: int = 256,
+    only_urns: Collection[int] | None = None,
 ) -> pd.DataFrame:
     """The best ``top`` partners of every school with ethnicity figures (no explanations).
 
@@ -226,6 +238,8 @@ def best_partners_for_all(
         Partners per school.
     chunk : int
         Schools per batch (bounds memory).
+    only_urns : collection of int or None
+        Rank partners for these schools only (all candidates still count).
 
     Returns
     -------
@@ -237,10 +251,11 @@ def best_partners_for_all(
     weights = scoring.weights.normalised().astype(np.float32)
     arrays = index.arrays
     known = np.flatnonzero(arrays.has_ethnicity)
+    asking = known if only_urns is None else known[np.isin(arrays.urn[known], list(only_urns))]
     groups = _phase_groups(index.phase[known], scoring.same_phase)
     out = []
     for query_phases, candidate_phases in groups:
-        rows = known[np.isin(index.phase[known], query_phases)]
+        rows = asking[np.isin(index.phase[asking], query_phases)]
         pool = known[np.isin(index.phase[known], candidate_phases)]
         if len(rows) == 0 or len(pool) == 0:
             continue
@@ -259,12 +274,15 @@ def best_partners_for_all(
             i = rows[picked]
             out.append(_top_of_matrix(index, i, j, weights, scoring, top))
     if not out:
-        return pd.DataFrame(columns=["urn", "partner_urn", "rank", "contrast", "distance_km",
-                                     "score"])
+        return pd.DataFrame(
+            columns=["urn", "partner_urn", "rank", "contrast", "distance_km", "score"]
+        )
     return pd.concat(out, ignore_index=True)
 
 
-def _phase_groups(phases: np.ndarray, same_phase: bool) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+def _phase_groups(
+    phases: np.ndarray, same_phase: bool
+) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
     """(phases asking, phases they may partner) pairs covering every phase once."""
     if not same_phase:
         every = tuple(sorted(set(phases.tolist())))
@@ -287,14 +305,20 @@ def _top_of_matrix(
     valid = (j >= 0) & (j != i[:, None])
     jj = np.where(valid, j, i[:, None])  # padding points at itself, masked out below
     ethnic = 0.5 * np.abs(a.shares[i][:, None, :] - a.shares[jj]).sum(axis=-1)
-    faith = faith_difference(a.religion[i][:, None], a.faith_group[i][:, None],
-                             a.religion[jj], a.faith_group[jj])
+    faith = faith_difference(
+        a.religion[i][:, None], a.faith_group[i][:, None], a.religion[jj], a.faith_group[jj]
+    )
     social = social_difference(a.fsm[i][:, None], a.fsm[jj])
     contrast = weights[0] * ethnic + weights[1] * faith + weights[2] * social
-    distance_km = np.hypot(index.xy[jj, 0] - index.xy[i, 0][:, None],
-                           index.xy[jj, 1] - index.xy[i, 1][:, None]) / 1000
-    score = np.where(valid, contrast - scoring.distance_penalty * distance_km / scoring.max_km,
-                     -np.inf)
+    distance_km = (
+        np.hypot(
+            index.xy[jj, 0] - index.xy[i, 0][:, None], index.xy[jj, 1] - index.xy[i, 1][:, None]
+        )
+        / 1000
+    )
+    score = np.where(
+        valid, contrast - scoring.distance_penalty * distance_km / scoring.max_km, -np.inf
+    )
     k = min(top, score.shape[1])
     best = np.argpartition(-score, k - 1, axis=1)[:, :k]
     best_score = np.take_along_axis(score, best, axis=1)

@@ -1,48 +1,148 @@
-"""Prototype map page (being built)."""
-
-import time
+"""Map of schools: every state school in England by the make-up of its intake."""
 
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import config, loaders, map_data, maps, metrics
+from dashboard import config, exports, filters, loaders, maps, partners, profiles, ui
+from dashboard.map_view import (
+    FOCUS_OPTIONS,
+    build_map_inputs,
+    filter_options,
+    focus_schools,
+    las_in,
+)
 
 st.title("Map of schools")
-t0 = time.perf_counter()
+st.markdown(
+    "Every open state-funded school in England, coloured by its intake. Hover over a school "
+    "for its name; click it (or a row in the table) for details. Shaded areas are local "
+    "authorities, coloured by the same measure for all their pupils."
+)
+
 schools_gdf = loaders.load_schools()
-manifest = loaders.load_manifest()
-version = maps.data_version(manifest)
-measure = st.sidebar.selectbox("Colour by", list(config.MEASURES), key="map_measure")
-las = st.sidebar.multiselect(
-    "Local authority", sorted(schools_gdf["la_name"].unique()), key="map_la"
+options = {
+    **filter_options(schools_gdf),
+    "measures": list(config.MEASURES),
+    "focus": list(FOCUS_OPTIONS),
+}
+if "map_initialised" not in st.session_state:  # first run: take the filters from the URL
+    ui.apply_query_params("map", options)
+    st.session_state["map_initialised"] = True
+ui.set_defaults(ui.MAP_DEFAULTS)
+
+# The map is drawn before the sidebar widgets so that it starts loading first; the
+# widgets' values are already in session state (defaults, the URL, or the last change).
+state = st.session_state
+measure, threshold, focus = state["map_measure"], state["map_threshold"], state["map_focus"]
+include_demo = state["map_demo"]
+flt, problems = ui.filter_from_state("map")
+for problem in problems:
+    st.error(problem)
+ui.demo_banner(include_demo)
+links_df = ui.links(include_demo)
+status_df = ui.link_status(links_df)
+shown = filters.filter_schools(schools_gdf, flt, ui.linked_urns(status_df))
+shown = focus_schools(shown, focus, status_df, loaders.load_neighbour_outliers(), threshold)
+ui.write_query_params(
+    "map",
+    flt,
+    extra={"measure": measure, "threshold": threshold, "show": focus, "demo": int(include_demo)},
 )
-shown = schools_gdf if not las else schools_gdf[schools_gdf["la_name"].isin(las)]
-mask = (
-    None
-    if len(shown) == len(schools_gdf)
-    else map_data.encode_mask(
-        map_data.positions_of(shown["urn"], schools_gdf["urn"]), len(schools_gdf)
+
+st.markdown(f"**{len(shown):,} schools shown** of {len(schools_gdf):,}.")
+left, right = st.columns([3, 2], gap="medium")
+table_df = profiles.schools_table(shown, partners.link_counts(links_df))
+# Clicks arrive in session state before this run, so the ring can follow them at once.
+selected = ui.selected_school("map", state.get("map_folium"), table_df)
+version = maps.data_version(loaders.load_manifest())
+inputs = build_map_inputs(
+    schools_gdf,
+    shown,
+    loaders.load_la_summary(),
+    measure,
+    threshold,
+    links_df,
+    fit=ui.changed("map_view", (flt, focus)),
+    selected_urn=selected,
+)
+with left:
+    st_folium(
+        maps.build_base_map(data_version=version),
+        key="map_folium",
+        height=640,
+        use_container_width=True,
+        returned_objects=["last_object_clicked_tooltip"],
+        feature_group_to_add=maps.build_school_layers(
+            **inputs, links_are_demo=include_demo, data_version=version
+        ),
     )
+    st.caption(
+        f"{config.CENSUS_SOURCE}; {config.REGISTER_SOURCE}. "
+        f"{ui.register_date_caption(ui.register())} {config.OGL_ATTRIBUTION}"
+    )
+
+sb = st.sidebar
+sb.selectbox(
+    "Colour schools by",
+    list(config.MEASURES),
+    key="map_measure",
+    format_func=lambda m: config.MEASURES[m][0],
 )
-by_la = metrics.summarise_by_area(schools_gdf, "la_gss_code")
-white = by_la.index[metrics.flag_predominantly_white(by_la["white_british_pct"])].tolist()
-m = maps.build_base_map(data_version=version)
-groups = maps.build_school_layers(
-    measure=measure,
-    mask=mask,
-    la_values=by_la[measure].to_dict(),
-    white_las=white,
-    fit=bool(las),
-    data_version=version,
+sb.slider(
+    "“Predominantly white” means at least this % White British", 50, 95, step=5, key="map_threshold"
 )
-out = st_folium(
-    m,
-    key="map",
-    height=620,
-    use_container_width=True,
-    feature_group_to_add=groups,
-    returned_objects=["last_object_clicked_tooltip"],
+sb.radio("Show", list(FOCUS_OPTIONS), key="map_focus", format_func=FOCUS_OPTIONS.get)
+sb.markdown("**Filters**")
+sb.multiselect("Region", options["regions"], key="map_region")
+sb.multiselect("Local authority", las_in(schools_gdf, state["map_region"]), key="map_la")
+sb.multiselect("Phase", options["phases"], key="map_phase")
+sb.multiselect("Religious character", options["religions"], key="map_faith")
+sb.multiselect("Diversity", filters.DIVERSITY_BANDS, key="map_diversity")
+sb.multiselect("Free school meals", filters.FSM_BANDS, key="map_fsm")
+sb.selectbox(
+    "Links",
+    filters.LINK_STATUS_OPTIONS,
+    key="map_linked",
+    format_func=lambda v: {
+        "any": "Any school",
+        "linked": "Schools with a link",
+        "not linked": "Schools without a link",
+    }[v],
 )
-st.write(
-    f"{len(shown):,} schools shown of {len(schools_gdf):,}; script {time.perf_counter() - t0:.3f}s"
-)
+sb.text_input("Search by name, URN or postcode", key="map_q")
+sb.text_input("Schools near this URN", key="map_near", placeholder="e.g. 136925")
+sb.selectbox("Within", [1, 2, 5, 10, 15, 20, 30, 50], key="map_km", format_func=lambda v: f"{v} km")
+sb.toggle("Show illustrative demo links", key="map_demo", help=ui.DEMO_HELP)
+
+with right:
+    if selected is not None:
+        ui.school_details(schools_gdf, links_df, selected)
+    if len(table_df) > ui.EAGER_TABLE_ROWS:  # big tables stream rows as the user scrolls
+        st.dataframe(
+            table_df,
+            key="map_table_lazy",
+            lazy=True,
+            hide_index=True,
+            height=420,
+            column_config=ui.SCHOOL_COLUMNS,
+            alt="Schools shown on the map",
+        )
+        st.caption("Pick a school on the map, or search for it, to see its details.")
+    else:
+        st.dataframe(
+            table_df,
+            key="map_table",
+            on_select="rerun",
+            selection_mode="single-row",
+            hide_index=True,
+            height=420,
+            column_config=ui.SCHOOL_COLUMNS,
+            alt="Schools shown on the map",
+        )
+    st.download_button(
+        "Download these schools (CSV)",
+        lambda: exports.to_csv_bytes(table_df),  # built only when clicked
+        file_name="schools.csv",
+        mime="text/csv",
+        key="map_download",
+    )

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import streamlit as st
 
+from bench.server import CHROMIUM_ARGS, CHROMIUM_PATH, running_app
 from dashboard import links_store
 from dashboard.build_data import RAW_FILES
 from tests import postgres_server
@@ -37,6 +38,12 @@ def raw_dir(tmp_path: Path) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(FIXTURES / FIXTURE_FILES[key], target)
     return folder
+
+
+@pytest.fixture(autouse=True)
+def _own_register(tmp_path, monkeypatch):
+    """Pages under test use a fresh SQLite register, never the developer's var/ one."""
+    monkeypatch.setenv("ATLAS_DATABASE_URL", f"sqlite:///{tmp_path / 'app-register.sqlite3'}")
 
 
 @pytest.fixture(autouse=True)
@@ -86,3 +93,37 @@ def register(register_url):
     engine = links_store.open_register(register_url)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    if not Path(CHROMIUM_PATH).exists():
+        skip_or_fail(
+            "ATLAS_REQUIRE_BROWSER", "Chromium is not installed (apt-get install chromium)"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(chromium, tmp_path_factory) -> Iterator[str]:
+    """The real app on 127.0.0.1 with its own register, stopped by PID after the session."""
+    register_file = tmp_path_factory.mktemp("browser-register") / "register.sqlite3"
+    env = {"ATLAS_DATABASE_URL": f"sqlite:///{register_file}"}
+    with running_app(env=env) as url:
+        yield url
+
+
+@pytest.fixture
+def page(chromium):
+    """A fresh browser tab (own cookies and storage) at a desktop size."""
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    tab = context.new_page()
+    tab.set_default_timeout(30_000)
+    yield tab
+    context.close()

@@ -1,0 +1,64 @@
+"""The officers' map in a real browser: Debian Chromium against the running app (issue #3)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.server import choose_option
+from dashboard import readers
+
+pytestmark = pytest.mark.browser
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+def drawn_count(page) -> int:
+    frame = page.frame_locator(MAP_FRAME)
+    return int(frame.locator("body[data-schools-drawn]").get_attribute("data-schools-drawn"))
+
+
+def wait_for_drawn(page, count: int) -> None:
+    page.frame_locator(MAP_FRAME).locator(f'body[data-schools-drawn="{count}"]').wait_for(
+        state="attached", timeout=60_000
+    )
+
+
+def test_all_of_england_is_drawn(page, app_url):
+    page.goto(app_url)
+    wait_for_drawn(page, 21_975)
+    assert page.get_by_text("21,975 schools shown").is_visible()
+
+
+def test_worcestershire_filter_draws_its_schools_and_a_click_opens_details(page, app_url):
+    schools = readers.read_schools()
+    worcestershire = schools[schools["la_name"] == "Worcestershire"]
+    page.goto(app_url)
+    wait_for_drawn(page, 21_975)
+    choose_option(page, "Local authority", "Worcestershire")
+    wait_for_drawn(page, len(worcestershire))
+
+    frame = next(f for f in page.frames if "st_folium" in f.url)
+    frame.wait_for_function("() => window.__atlasDots && window.__atlasDots._map")
+    urn = 136925
+    point = frame.evaluate(f"() => window.__atlasDots.pointOf({urn})")
+    assert point is not None
+    box = page.locator(MAP_FRAME).bounding_box()
+    page.mouse.move(box["x"] + point[0], box["y"] + point[1])
+    page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+    heading = page.get_by_role("heading", name="Pershore High School")
+    heading.wait_for(timeout=30_000)
+    assert page.get_by_text("Find partners for this school").is_visible()
+
+
+def test_map_reads_without_tiles(page, app_url):
+    """With tiles blocked, land, LA shading and points must still show (not a grey box)."""
+    page.route("**/*basemaps.cartocdn.com/**", lambda route: route.abort())
+    page.goto(app_url)
+    wait_for_drawn(page, 21_975)
+    frame = next(f for f in page.frames if "st_folium" in f.url)
+    # Layers are drawn on canvases: one for the land, one for LA shading, one for schools.
+    drawn = frame.evaluate(
+        "() => ['.leaflet-atlasLand-pane', '.leaflet-overlay-pane', '.leaflet-atlasPoints-pane']"
+        ".map(p => Array.from(document.querySelectorAll(p + ' canvas'))"
+        ".filter(c => c.width > 0 && c.height > 0).length)"
+    )
+    assert drawn == [1, 1, 1]

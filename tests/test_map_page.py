@@ -1,0 +1,107 @@
+"""AppTest for the officers' map (issue #3): every filter changes the count; the URL round-trips."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+TOTAL = 21_975
+
+
+def count_shown(at: AppTest) -> int:
+    for block in at.markdown:
+        match = re.search(r"\*\*([\d,]+) schools shown\*\*", block.value)
+        if match:
+            return int(match.group(1).replace(",", ""))
+    raise AssertionError("no count shown")
+
+
+def values(at: AppTest, key: str) -> list[str]:
+    """A query parameter's values as a list (AppTest gives a lone value unwrapped)."""
+    value = at.query_params.get(key)
+    return value if isinstance(value, list) else [value]
+
+
+@pytest.fixture
+def map_page() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
+    assert not at.exception
+    return at
+
+
+def test_england_is_shown_by_default(map_page):
+    assert count_shown(map_page) == TOTAL
+
+
+@pytest.mark.parametrize(
+    ("kind", "key", "value"),
+    [
+        ("multiselect", "map_region", ["North East"]),
+        ("multiselect", "map_la", ["Worcestershire"]),
+        ("multiselect", "map_phase", ["Secondary"]),
+        ("multiselect", "map_faith", ["Roman Catholic"]),
+        ("multiselect", "map_diversity", ["very high"]),
+        ("multiselect", "map_fsm", ["40 % or more"]),
+        ("selectbox", "map_linked", "linked"),
+        ("text_input", "map_q", "Pershore"),
+        ("text_input", "map_near", "136925"),
+        ("radio", "map_focus", "gaps"),
+        ("radio", "map_focus", "outliers"),
+    ],
+)
+def test_each_filter_changes_the_count(map_page, kind, key, value):
+    getattr(map_page, kind)(key=key).set_value(value).run()
+    assert not map_page.exception
+    assert 0 < count_shown(map_page) < TOTAL or (key == "map_linked" and count_shown(map_page) > 0)
+
+
+def test_worcestershire_has_its_243_schools(map_page):
+    map_page.multiselect(key="map_la").set_value(["Worcestershire"]).run()
+    assert count_shown(map_page) == 243
+
+
+def test_link_status_filter_counts_the_press_links(map_page):
+    """The register starts with two international links: two schools are linked."""
+    map_page.selectbox(key="map_linked").set_value("linked").run()
+    assert count_shown(map_page) == 2
+
+
+def test_query_string_opens_the_view_and_follows_changes():
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at.query_params["la"] = ["Worcestershire"]
+    at.query_params["phase"] = ["Primary"]
+    at.query_params["measure"] = "fsm_pct"
+    at.run()
+    assert at.multiselect(key="map_la").value == ["Worcestershire"]
+    assert at.selectbox(key="map_measure").value == "fsm_pct"
+    primaries = count_shown(at)
+    assert 0 < primaries < 243
+    at.multiselect(key="map_phase").set_value(["Secondary"]).run()
+    assert values(at, "phase") == ["Secondary"]
+    assert values(at, "la") == ["Worcestershire"]
+
+
+def test_unknown_values_in_the_url_are_ignored_with_a_message():
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at.query_params["la"] = ["Atlantis"]
+    at.query_params["km"] = "-3"
+    at.run()
+    assert not at.exception
+    assert count_shown(at) == TOTAL
+    assert any("la=Atlantis" in info.value for info in at.info)
+
+
+def test_a_bad_near_urn_gives_a_plain_message(map_page):
+    map_page.text_input(key="map_near").set_value("12ab").run()
+    assert not map_page.exception
+    assert "not the URN of a school" in map_page.error[0].value
+
+
+def test_demo_links_show_the_banner(map_page):
+    map_page.toggle(key="map_demo").set_value(True).run()
+    assert not map_page.exception
+    assert any("not real links" in w.value for w in map_page.warning)
