@@ -167,3 +167,56 @@ def pages_for(role: str) -> tuple[str, ...]:
         PUBLIC: ("pages/map.py", "pages/summary.py", "pages/partners.py"),
     }
     return by_role[role] + everyone
+
+
+def user_from_claims(
+    claims: dict[str, object],
+    allow_list: dict[str, list[str]] | None = None,
+    *,
+    claim: str = "roles",
+) -> User:
+    """The atlas user for someone signed in with OpenID Connect.
+
+    The role comes from the council's allow-list (role -> e-mail addresses) in
+    ``secrets.toml``, else from a ``roles`` claim in the identity token, else the
+    person may only read what the public can.
+
+    Parameters
+    ----------
+    claims : dict
+        ``st.user.to_dict()``: at least ``email``.
+    allow_list : dict or None
+        e.g. ``{"officer": ["ann@council.gov.uk"], "cabinet": [...]}``; for
+        schools, entries may be ``"head@school.org=136925"`` (address=URN).
+    claim : str
+        Name of the token claim holding roles.
+
+    Returns
+    -------
+    User
+
+    Examples
+    --------
+    >>> user_from_claims({"email": "Ann@Council.gov.uk", "name": "Ann"},
+    ...                  {"officer": ["ann@council.gov.uk"]}).role
+    'officer'
+    >>> user_from_claims({"email": "head@school.org"},
+    ...                  {"school": ["head@school.org=136925"]}).school_urn
+    136925
+    >>> user_from_claims({"email": "x@y.org", "roles": ["cabinet"]}).role
+    'cabinet'
+    """
+    email = str(claims.get("email") or claims.get("sub") or "unknown").lower()
+    name = str(claims.get("name") or email)
+    for role in (OFFICER, CABINET, SCHOOL):
+        for entry in (allow_list or {}).get(role, []):
+            address, _, urn = str(entry).lower().partition("=")
+            if address.strip() == email:
+                return User(email, role, name, int(urn) if urn.strip().isdigit() else None)
+    token_roles = claims.get(claim) or []
+    if isinstance(token_roles, str):
+        token_roles = [token_roles]
+    for role in (OFFICER, CABINET, SCHOOL):
+        if role in token_roles and role != SCHOOL:
+            return User(email, role, name)
+    return User(email, PUBLIC, name)

@@ -15,7 +15,17 @@ import pandas as pd
 import sqlalchemy as sa
 import streamlit as st
 
-from dashboard import auth, demo_links, filters, gaps, links_store, loaders, partners, profiles
+from dashboard import (
+    auth,
+    demo_links,
+    filters,
+    gaps,
+    link_import,
+    links_store,
+    loaders,
+    partners,
+    profiles,
+)
 from dashboard.auth import User
 
 USER_KEY = "atlas_user"
@@ -44,7 +54,10 @@ def register() -> sa.Engine:
 
 
 def current_user() -> User:
-    """Who is using the app: the signed-in user, else the public (read-only) visitor."""
+    """Who is using the app: OpenID Connect user, local account, else the public visitor."""
+    if oidc_configured() and st.user.is_logged_in:
+        allow = {k: list(v) for k, v in _secrets_section("roles").items()}
+        return auth.user_from_claims(st.user.to_dict(), allow)
     user = st.session_state.get(USER_KEY)
     if isinstance(user, User):
         return user
@@ -375,3 +388,432 @@ def set_defaults(values: dict[str, object]) -> None:
     """Give widgets their first value through session state (so the URL can override it)."""
     for key, value in values.items():
         st.session_state.setdefault(key, value)
+
+
+def guard_page(path: str) -> User:
+    """First call of every page: refuse a user whose role may not open it.
+
+    Navigation already hides pages a role may not use; this check also holds when
+    a page is reached some other way (a bookmarked address right after the server
+    started, before Streamlit has switched to the declared navigation).
+    """
+    page = "pages/" + path.replace("\\", "/").rsplit("/", 1)[-1]
+    if not _NAVIGATION_READY["done"]:
+        st.switch_page("streamlit_app.py", query_params={"goto": page})
+    user = current_user()
+    if page not in (*auth.pages_for(user.role), "pages/sign_in.py"):
+        st.warning(
+            "You cannot open this page with your current access. Sign in with an "
+            "account that may use it.",
+            icon=":material/lock:",
+        )
+        st.page_link("pages/sign_in.py", label="Sign in", icon=":material/login:")
+        st.stop()
+    return user
+
+
+def link_form(
+    prefix: str, schools_df: pd.DataFrame, current: links_store.Link | None = None
+) -> links_store.LinkInput | None:
+    """Widgets for one link (add or edit); returns the entered link, or None if incomplete.
+
+    Parameters
+    ----------
+    prefix : str
+        Widget key prefix (e.g. ``"register_add"``).
+    schools_df : DataFrame
+        The schools table, for the school pickers.
+    current : Link or None
+        Values to start from when editing.
+    """
+    school = school_picker(
+        schools_df,
+        key=f"{prefix}_school",
+        label="School (name, URN or postcode)",
+        default_urn=current.school_urn if current else None,
+    )
+    abroad = st.toggle(
+        "The partner school is abroad (international link)",
+        value=bool(current and current.partner_urn is None),
+        key=f"{prefix}_abroad",
+    )
+    partner_urn, partner_name, partner_country = None, None, None
+    if abroad:
+        left, right = st.columns(2)
+        partner_name = left.text_input(
+            "Partner school's name",
+            key=f"{prefix}_pname",
+            value=(current.partner_name or "") if current else "",
+        )
+        partner_country = right.text_input(
+            "Country",
+            key=f"{prefix}_pcountry",
+            value=(current.partner_country or "") if current else "",
+        )
+    else:
+        partner_urn = school_picker(
+            schools_df,
+            key=f"{prefix}_partner",
+            label="Partner school in England (name, URN or postcode)",
+            default_urn=current.partner_urn if current else None,
+        )
+    types = st.multiselect(
+        "Link types",
+        links_store.LINK_TYPES,
+        key=f"{prefix}_types",
+        default=list(current.link_types) if current else [],
+    )
+    left, mid, right = st.columns(3)
+    mode = left.selectbox(
+        "Mode",
+        links_store.MODES,
+        key=f"{prefix}_mode",
+        index=links_store.MODES.index(current.mode) if current else 0,
+    )
+    status = mid.selectbox(
+        "Status",
+        links_store.STATUSES,
+        key=f"{prefix}_status",
+        index=links_store.STATUSES.index(current.status) if current else 0,
+    )
+    meetings = right.number_input(
+        "Meetings this school year",
+        0,
+        100,
+        step=1,
+        key=f"{prefix}_meetings",
+        value=current.meetings_this_year if current else 0,
+    )
+    left, right = st.columns(2)
+    start = left.date_input(
+        "Start date (leave empty if unknown)",
+        key=f"{prefix}_start",
+        value=current.start_date if current else None,
+        format="DD/MM/YYYY",
+    )
+    end = right.date_input(
+        "End date (leave empty if unknown)",
+        key=f"{prefix}_end",
+        value=current.end_date if current else None,
+        format="DD/MM/YYYY",
+    )
+    notes = st.text_area(
+        "Notes", key=f"{prefix}_notes", value=current.notes if current else "", max_chars=5000
+    )
+    if school is None:
+        return None
+    return links_store.LinkInput(
+        school_urn=int(school),
+        partner_urn=None if partner_urn is None else int(partner_urn),
+        partner_name=partner_name,
+        partner_country=partner_country,
+        link_types=tuple(types),
+        mode=mode,
+        status=status,
+        start_date=start,
+        end_date=end,
+        meetings_this_year=int(meetings),
+        notes=notes,
+    )
+
+
+def known_urns() -> frozenset[int]:
+    """URNs of every school in the atlas (what links may refer to)."""
+    return _known_urns()
+
+
+@st.cache_resource(show_spinner=False)
+def _known_urns() -> frozenset[int]:
+    return frozenset(int(u) for u in loaders.load_schools()["urn"])
+
+
+LINK_COLUMNS = {
+    "link_id": st.column_config.NumberColumn("Link", format="%d"),
+    "school_urn": st.column_config.NumberColumn("School URN", format="%d"),
+    "school": "School",
+    "la_name": "Local authority",
+    "partner_urn": st.column_config.NumberColumn("Partner URN", format="%d"),
+    "partner": "Partner school",
+    "partner_country": "Partner's country",
+    "link_types": "Types",
+    "mode": "Mode",
+    "status": "Status",
+    "start_date": st.column_config.DateColumn("Start", format="DD/MM/YYYY"),
+    "end_date": st.column_config.DateColumn("End", format="DD/MM/YYYY"),
+    "meetings_this_year": st.column_config.NumberColumn("Meetings this year", format="%d"),
+    "notes": "Notes",
+    "source": "Source",
+    "updated_by": "Last changed by",
+    "updated_at": st.column_config.DatetimeColumn("Last changed", format="DD/MM/YYYY HH:mm"),
+    "version": st.column_config.NumberColumn("Version", format="%d"),
+}
+BULK_COLUMNS = {
+    "link_id": st.column_config.NumberColumn("Link", format="%d"),
+    "school": "School",
+    "partner": "Partner school",
+    "status": st.column_config.SelectboxColumn(
+        "Status", options=list(links_store.STATUSES), required=True
+    ),
+    "meetings_this_year": st.column_config.NumberColumn(
+        "Meetings this year", min_value=0, max_value=100, step=1, required=True
+    ),
+    "version": st.column_config.NumberColumn("Version", format="%d"),
+}
+
+
+def link_label(table_df: pd.DataFrame, link_id: int) -> str:
+    """Label of a link for pickers, e.g. "#12 Pershore High School ↔ …"."""
+    row = table_df[table_df["link_id"] == link_id].iloc[0]
+    return f"#{link_id} {row['school']} ↔ {row['partner']} ({row['status']})"
+
+
+def link_editor(
+    engine: sa.Engine, user: User, schools_df: pd.DataFrame, current: links_store.Link, opened: int
+) -> None:
+    """Edit or end one link; refuses a save based on an out-of-date copy and shows both."""
+    snapshot_key = f"register_snapshot_{current.link_id}"
+    snapshot = st.session_state.get(snapshot_key)
+    if snapshot is None or snapshot.version != opened:
+        snapshot = current if current.version == opened else snapshot or current
+        st.session_state[snapshot_key] = snapshot
+    if current.version != opened:
+        st.info(f"Someone changed this link after you opened it (now version {current.version}).")
+    edited = link_form(f"register_edit_{current.link_id}_{opened}", schools_df, snapshot)
+    save, end = st.columns(2)
+    do_save = save.button("Save changes", type="primary", key=f"register_save_{current.link_id}")
+    do_end = end.button("End this link today", key=f"register_end_{current.link_id}")
+    if not (do_save or do_end) or edited is None:
+        return
+    try:
+        if do_end:
+            links_store.end_link(
+                engine,
+                current.link_id,
+                user,
+                expected_version=opened,
+                end_date=pd.Timestamp.today().date(),
+                known_urns=known_urns(),
+            )
+        else:
+            links_store.update_link(
+                engine,
+                current.link_id,
+                edited,
+                user,
+                expected_version=opened,
+                known_urns=known_urns(),
+            )
+    except links_store.ConflictError as exc:
+        st.error(str(exc))
+        st.dataframe(
+            compare_versions(snapshot, edited, exc.current),
+            width="stretch",
+            key=f"register_conflict_{current.link_id}",
+        )
+        if st.button(
+            "Start again from the latest version", key=f"register_reload_{current.link_id}"
+        ):
+            st.session_state[f"register_opened_{current.link_id}"] = exc.current.version
+            st.session_state.pop(snapshot_key, None)
+            st.rerun()
+        return
+    except (links_store.RegisterError, auth.PermissionDeniedError) as exc:
+        st.error(str(exc))
+        return
+    st.session_state.pop(f"register_opened_{current.link_id}", None)
+    st.session_state.pop(snapshot_key, None)
+    st.success(f"Link #{current.link_id} saved.")
+    st.rerun()
+
+
+def compare_versions(
+    opened: links_store.Link, yours: links_store.LinkInput, theirs: links_store.Link
+) -> pd.DataFrame:
+    """Side by side: the version you opened, your edit, and what is stored now."""
+    rows = []
+    for name in links_store.EDITABLE_FIELDS:
+        values = [getattr(opened, name), getattr(yours, name), getattr(theirs, name)]
+        rows.append([name.replace("_", " "), *("" if v is None else str(v) for v in values)])
+    return pd.DataFrame(
+        rows,
+        columns=["field", "when you opened it", "your change", f"saved now by {theirs.updated_by}"],
+    ).set_index("field")
+
+
+def save_bulk(
+    engine: sa.Engine, user: User, before: pd.DataFrame, after: pd.DataFrame
+) -> list[str]:
+    """Save rows of the bulk editor that changed; one message per row."""
+    messages = []
+    changed = after[
+        (after["status"] != before["status"])
+        | (after["meetings_this_year"] != before["meetings_this_year"])
+    ]
+    for row in changed.itertuples(index=False):
+        try:
+            current = links_store.get_link(engine, int(row.link_id))
+            fields = {name: getattr(current, name) for name in links_store.EDITABLE_FIELDS}
+            fields.update(status=row.status, meetings_this_year=int(row.meetings_this_year))
+            links_store.update_link(
+                engine,
+                int(row.link_id),
+                links_store.LinkInput(**fields),
+                user,
+                expected_version=int(row.version),
+                known_urns=known_urns(),
+            )
+            messages.append(f"Link #{row.link_id} saved.")
+        except (links_store.RegisterError, auth.PermissionDeniedError) as exc:
+            messages.append(f"Link #{row.link_id} not saved: {exc}")
+    return messages or ["Nothing changed."]
+
+
+def import_wizard(engine: sa.Engine, user: User, links_df: pd.DataFrame) -> None:
+    """Upload → map columns → check every row → add all new links, or none."""
+    st.markdown(
+        "Upload the council's spreadsheet of links (CSV or Excel). Nothing is saved until "
+        "every row passes the checks; links already in the register are skipped."
+    )
+    st.download_button(
+        "Download a blank template (CSV)",
+        link_import.template_csv(),
+        file_name="link_register_template.csv",
+        mime="text/csv",
+        key="register_template",
+    )
+    upload = st.file_uploader(
+        "Spreadsheet", type=["csv", "xlsx", "xls", "txt"], key="register_upload"
+    )
+    if upload is None:
+        return
+    content = upload.getvalue()
+    try:
+        frame, notes = link_import.read_links_file(content, upload.name)
+    except link_import.ImportFileError as exc:
+        st.error(str(exc))
+        return
+    for note in notes:
+        st.info(note)
+    st.markdown(f"**{len(frame):,} rows.** Which column holds each item?")
+    guess = link_import.guess_mapping(list(frame.columns))
+    choices = [None, *frame.columns]
+    mapping = {}
+    columns = st.columns(3)
+    for number, name in enumerate(link_import.FIELDS):
+        mapping[name] = columns[number % 3].selectbox(
+            link_import.FIELD_LABELS[name],
+            choices,
+            key=f"register_map_{name}",
+            index=choices.index(guess[name]) if guess[name] in choices else 0,
+            format_func=lambda c: "— not in the file —" if c is None else str(c),
+        )
+    with st.expander("Preview the first rows"):
+        st.dataframe(frame.head(10), hide_index=True, width="stretch", key="register_preview")
+    try:
+        report = link_import.validate_import(frame, mapping, known_urns(), links_df)
+    except link_import.ImportFileError as exc:
+        st.error(str(exc))
+        return
+    counts = report.rows["result"].value_counts()
+    st.markdown(
+        f"**Check:** {counts.get('new', 0)} new, {counts.get('already recorded', 0)} "
+        f"already in the register, {counts.get('error', 0)} with problems."
+    )
+    st.dataframe(
+        report.rows[
+            ["row", "result", "message", "school_urn", "partner_urn", "link_types", "status"]
+        ],
+        hide_index=True,
+        width="stretch",
+        key="register_report",
+    )
+    if not report.ok:
+        st.error(
+            f"{len(report.errors)} row(s) have problems: nothing will be imported until "
+            "they are fixed. Correct them in the spreadsheet and upload it again."
+        )
+        return
+    sha = link_import.file_checksum(content)
+    seen = links_store.import_seen(engine, sha)
+    if not seen.empty:
+        st.info(f"This exact file was imported before ({seen.iloc[0]['imported_at']:%d/%m/%Y}).")
+    if st.button(
+        f"Import {len(report.new_links)} new link(s)",
+        type="primary",
+        key="register_import",
+        disabled=not report.new_links,
+    ):
+        bar = st.progress(0.0, text="Importing…")
+        added = link_import.commit_import(
+            engine,
+            report,
+            user,
+            known_urns=known_urns(),
+            file_name=upload.name,
+            file_sha256=sha,
+            progress=lambda done, total: bar.progress(done / total),
+        )
+        st.success(f"{added} link(s) imported.")
+
+
+def _secrets_section(name: str) -> dict:
+    """A section of secrets.toml as a plain dict (empty when absent)."""
+    try:
+        return dict(st.secrets.get(name, {}))
+    except (FileNotFoundError, st.errors.StreamlitSecretNotFoundError):
+        return {}
+
+
+def oidc_configured() -> bool:
+    """True when an identity provider is set up in secrets.toml ([auth])."""
+    return bool(_secrets_section("auth"))
+
+
+PAGES = {
+    "pages/map.py": ("Council officers", "Map of schools", ":material/map:"),
+    "pages/gaps.py": ("Council officers", "Gaps and pairing plan", ":material/join_inner:"),
+    "pages/register.py": ("Council officers", "Link register", ":material/link:"),
+    "pages/summary.py": ("Cabinet members", "Summary and briefing", ":material/summarize:"),
+    "pages/partners.py": ("Schools", "Find a partner school", ":material/handshake:"),
+    "pages/data.py": ("About", "About the data", ":material/database:"),
+    "pages/sign_in.py": ("About", "Sign in", ":material/login:"),
+}
+
+
+_NAVIGATION_READY = {"done": False}
+
+
+def run_navigation() -> None:
+    """Declare the user's pages with ``st.navigation`` and run the chosen one.
+
+    A ``goto`` query parameter (set by :func:`guard_page`) opens that page, if allowed.
+    """
+    pages = navigation_pages()
+    navigation = st.navigation(pages)
+    _NAVIGATION_READY["done"] = True
+    goto = st.query_params.get("goto")
+    if goto:
+        del st.query_params["goto"]
+        if goto in _allowed_pages(current_user()):
+            st.switch_page(goto)
+    navigation.run()
+
+
+def _allowed_pages(user: User) -> set[str]:
+    return set(auth.pages_for(user.role)) | {"pages/sign_in.py"}
+
+
+def navigation_pages() -> dict[str, list]:
+    """The pages the signed-in user may open, grouped for ``st.navigation``."""
+    user = current_user()
+    allowed = _allowed_pages(user)
+    default = next(p for p in PAGES if p in allowed)
+    sections: dict[str, list] = {}
+    for path, (section, title, icon) in PAGES.items():
+        if path not in allowed:
+            continue
+        label = "Sign out" if path == "pages/sign_in.py" and user.role != auth.PUBLIC else title
+        sections.setdefault(section, []).append(
+            st.Page(path, title=label, icon=icon, default=path == default)
+        )
+    return sections

@@ -3,9 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import config, coverage, exports, loaders
+from dashboard import config, coverage, exports, loaders, ui
 
 st.title("About the data")
+ui.guard_page(__file__)
 st.markdown(
     f"""
 This atlas shows **every open state-funded school in England** — {config.TOTAL_STATE_SCHOOLS:,}

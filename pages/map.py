@@ -13,6 +13,7 @@ from dashboard.map_view import (
 )
 
 st.title("Map of schools")
+ui.guard_page(__file__)
 st.markdown(
     "Every open state-funded school in England, coloured by its intake. Hover over a school "
     "for its name; click it (or a row in the table) for details. Shaded areas are local "

@@ -2,5 +2,8 @@
 
 import streamlit as st
 
+from dashboard import ui
+
 st.title("partners")
+ui.guard_page(__file__)
 st.info("This page is being built.")

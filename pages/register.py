@@ -1,6 +1,127 @@
-"""Placeholder: built by its own issue."""
+"""Link register: record, import, edit, end and export the council's twinning links."""
 
 import streamlit as st
 
-st.title("register")
-st.info("This page is being built.")
+from dashboard import exports, links_store, loaders, profiles, ui
+from dashboard.auth import PermissionDeniedError
+from dashboard.links_store import RegisterError
+
+st.title("Link register")
+user = ui.guard_page(__file__)
+engine = ui.register()
+schools_df = loaders.load_schools()
+st.markdown(
+    "The council's own record of links between schools. Every change is saved with who made "
+    f"it and when. {ui.register_date_caption(engine)} Signed in as **{ui.md_escape(user.label)}**."
+)
+links_df = links_store.list_links(engine)
+table_df = profiles.register_table(links_df, schools_df)
+tab_links, tab_add, tab_edit, tab_bulk, tab_import, tab_audit = st.tabs(
+    [
+        "Links",
+        "Add a link",
+        "Edit or end a link",
+        "Update meetings",
+        "Import a spreadsheet",
+        "Audit log",
+    ]
+)
+
+with tab_links:
+    query = st.text_input("Search links (school, partner, LA, notes, URN)", key="register_search")
+    shown = profiles.search_register(table_df, query)
+    st.markdown(f"**{len(shown):,} of {len(table_df):,} links**")
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        key="register_table",
+        column_config=ui.LINK_COLUMNS,
+        alt="The council's register of links",
+    )
+    left, right = st.columns(2)
+    left.download_button(
+        "Export to CSV",
+        lambda: exports.to_csv_bytes(shown),
+        file_name="link_register.csv",
+        mime="text/csv",
+        key="register_csv",
+    )
+    right.download_button(
+        "Export to Excel",
+        lambda: exports.to_excel_bytes({"Links": shown}),
+        file_name="link_register.xlsx",
+        key="register_xlsx",
+    )
+
+with tab_add:
+    new_link = ui.link_form("register_add", schools_df)
+    if st.button("Add link", type="primary", key="register_add_save"):
+        if new_link is None:
+            st.error("Choose the school first.")
+        else:
+            try:
+                saved = links_store.add_link(engine, new_link, user, known_urns=ui.known_urns())
+                st.success(f"Link #{saved.link_id} added.")
+            except (RegisterError, PermissionDeniedError) as exc:
+                st.error(str(exc))
+
+with tab_edit:
+    ids = table_df["link_id"].tolist()
+    chosen = st.selectbox(
+        "Link to edit",
+        ids,
+        key="register_edit_id",
+        index=None,
+        format_func=lambda i: ui.link_label(table_df, i),
+        placeholder="Choose a link",
+    )
+    if chosen is not None:
+        current = links_store.get_link(engine, int(chosen))
+        opened = st.session_state.setdefault(f"register_opened_{chosen}", current.version)
+        ui.link_editor(engine, user, schools_df, current, opened)
+
+with tab_bulk:
+    st.markdown(
+        "Update the status and meetings of several links at once. Each row is saved "
+        "only if nobody changed that link since this table was shown."
+    )
+    editable = table_df[table_df["status"] != "ended"][
+        ["link_id", "school", "partner", "status", "meetings_this_year", "version"]
+    ]
+    edited = st.data_editor(
+        editable,
+        key="register_bulk",
+        hide_index=True,
+        width="stretch",
+        disabled=["link_id", "school", "partner", "version"],
+        column_config=ui.BULK_COLUMNS,
+    )
+    if st.button("Save these changes", key="register_bulk_save"):
+        for line in ui.save_bulk(engine, user, editable, edited):
+            (st.error if line.startswith("Link") and "not saved" in line else st.success)(line)
+
+with tab_import:
+    ui.import_wizard(engine, user, links_df)
+
+with tab_audit:
+    audit_df = links_store.audit_log(engine)
+    only = st.number_input(
+        "Show one link's history (link number, 0 = all)", 0, step=1, key="register_audit_link"
+    )
+    if only:
+        audit_df = audit_df[audit_df["link_id"] == only]
+    st.dataframe(
+        audit_df,
+        hide_index=True,
+        width="stretch",
+        key="register_audit",
+        alt="Who changed which link, when, with old and new values",
+    )
+    st.download_button(
+        "Export the audit log (CSV)",
+        lambda: exports.to_csv_bytes(audit_df),
+        file_name="audit_log.csv",
+        mime="text/csv",
+        key="register_audit_csv",
+    )

@@ -5,14 +5,22 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard import auth, ui
+from dashboard.auth import User
 from tests.conftest import ROOT
 
 PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
 
 
-def open_page(page: str, timeout: float = 60) -> AppTest:
-    """Run the entry point, then switch to ``page``."""
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=timeout).run()
+OFFICER = User("test-officer", auth.OFFICER, "Test Officer")
+
+
+def open_page(page: str, user: User | None = OFFICER, timeout: float = 60) -> AppTest:
+    """Run the entry point as ``user``, then switch to ``page``."""
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=timeout)
+    if user is not None:
+        at.session_state[ui.USER_KEY] = user
+    at.run()
     return at.switch_page(page).run()
 
 
@@ -24,8 +32,7 @@ def test_page_runs_without_exception(page: str):
 
 
 def test_every_page_file_is_registered():
-    entry = (ROOT / "streamlit_app.py").read_text()
-    assert all(f'"{page}"' in entry for page in PAGES)
+    assert set(PAGES) == set(ui.PAGES)
 
 
 def test_data_page_lists_schools_without_ethnicity():

@@ -1,0 +1,105 @@
+"""AppTest for the link register page (issue #4): forms, conflicts, import, permissions."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import links_store, ui
+from dashboard.auth import CABINET, OFFICER, SCHOOL, User
+from tests.conftest import ROOT
+
+ANN = User("ann", OFFICER, "Ann Officer")
+BEN = User("ben", OFFICER, "Ben Officer")
+
+
+def register_page(user: User | None = ANN) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    if user is not None:
+        at.session_state[ui.USER_KEY] = user
+    at.run()
+    at.switch_page("pages/register.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_officer_adds_a_link_through_the_form():
+    at = register_page()
+    at.text_input(key="register_add_school_search").set_value("Pershore High").run()
+    at.text_input(key="register_add_partner_search").set_value("136353").run()
+    at.multiselect(key="register_add_types").set_value(["ethnicity"]).run()
+    at.selectbox(key="register_add_status").set_value("active").run()
+    at.button(key="register_add_save").click().run()
+    assert not at.exception
+    assert any("added" in s.value for s in at.success)
+    links = links_store.list_links(links_store.open_register())
+    added = links[links["partner_urn"] == 136353].iloc[0]
+    assert (added["school_urn"], added["status"], added["created_by"]) == (136925, "active", "ann")
+
+
+def test_an_invalid_link_gets_a_message_and_is_not_saved():
+    at = register_page()
+    at.text_input(key="register_add_school_search").set_value("136925").run()
+    at.text_input(key="register_add_partner_search").set_value("136925").run()
+    at.multiselect(key="register_add_types").set_value(["faith"]).run()
+    at.button(key="register_add_save").click().run()
+    assert not at.exception
+    assert "cannot be linked to itself" in at.error[0].value
+    assert len(links_store.list_links(links_store.open_register())) == 2
+
+
+def test_second_officer_saving_a_stale_copy_sees_both_versions():
+    at = register_page()
+    at.selectbox(key="register_edit_id").set_value(1).run()
+    engine = links_store.open_register()
+    current = links_store.get_link(engine, 1)
+    fields = {name: getattr(current, name) for name in links_store.EDITABLE_FIELDS}
+    links_store.update_link(
+        engine,
+        1,
+        links_store.LinkInput(**{**fields, "notes": "Ben's note"}),
+        BEN,
+        expected_version=1,
+        known_urns=ui.known_urns(),
+    )
+    at.text_area(key="register_edit_1_1_notes").set_value("Ann's note").run()
+    at.button(key="register_save_1").click().run()
+    assert not at.exception
+    assert "changed by someone else since you opened it" in at.error[0].value
+    assert links_store.get_link(engine, 1).notes == "Ben's note"
+    tables = " ".join(frame.value.to_string() for frame in at.dataframe)
+    assert "Ann's note" in tables
+    assert "Ben's note" in tables
+
+
+def test_import_reports_rows_and_commits_all_or_nothing():
+    at = register_page()
+    bad = b"School URN,Partner URN,Type,Status\n136925,136353,ethnicity,active\n136925,136925,faith,active\n"
+    at.file_uploader(key="register_upload").upload("links.csv", bad, "text/csv").run()
+    assert not at.exception
+    assert "nothing will be imported" in at.error[0].value
+    assert "register_import" not in [b.key for b in at.button]
+    good = b"School URN,Partner URN,Type,Status\n136925,136353,ethnicity,active\n"
+    at.file_uploader(key="register_upload").upload("links.csv", good, "text/csv").run()
+    at.button(key="register_import").click().run()
+    assert any("1 link(s) imported" in s.value for s in at.success)
+    assert len(links_store.list_links(links_store.open_register())) == 3
+
+
+def test_an_empty_upload_gets_a_plain_message():
+    at = register_page()
+    at.file_uploader(key="register_upload").upload("links.csv", b"", "text/csv").run()
+    assert not at.exception
+    assert "is empty" in at.error[0].value
+
+
+@pytest.mark.parametrize(
+    "user", [User("cara", CABINET), User("sam", SCHOOL, school_urn=136925), None]
+)
+def test_only_officers_get_the_register_in_their_navigation(user):
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    if user is not None:
+        at.session_state[ui.USER_KEY] = user
+    at.run()
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("pages/register.py")
