@@ -74,7 +74,8 @@ def test_second_officer_saving_a_stale_copy_sees_both_versions():
 
 def test_import_reports_rows_and_commits_all_or_nothing():
     at = register_page()
-    bad = b"School URN,Partner URN,Type,Status\n136925,136353,ethnicity,active\n136925,136925,faith,active\n"
+    header = b"School URN,Partner URN,Type,Status\n"
+    bad = header + b"136925,136353,ethnicity,active\n136925,136925,faith,active\n"
     at.file_uploader(key="register_upload").upload("links.csv", bad, "text/csv").run()
     assert not at.exception
     assert "nothing will be imported" in at.error[0].value
