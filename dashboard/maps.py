@@ -568,6 +568,31 @@ class SchoolPoints(MacroElement):
         self.options = options
 
 
+class FitBounds(MacroElement):
+    """Fit the map to bounds now, and again once st_folium has given the frame its height."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+          var map = {{ this._parent.get_name() }};
+          var fit = function () {
+            map.invalidateSize({animate: false});
+            map.fitBounds({{ this.bounds|tojson }}, {padding: [30, 30], maxZoom: 13, animate: false});
+          };
+          fit();
+          map.once("resize", fit);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds: list[list[float]]) -> None:
+        super().__init__()
+        self._name = "FitBounds"
+        self.bounds = bounds
+
+
 class Legend(MacroElement):
     """A legend control that lives and dies with its feature group."""
 
@@ -837,3 +862,154 @@ def data_version(manifest: Mapping[str, Mapping[str, object]]) -> str:
     """
     static = {k: v["sha256"] for k, v in manifest.items() if k.startswith("static/")}
     return hashlib.sha256(json.dumps(static, sort_keys=True).encode()).hexdigest()[:8]
+
+
+def _school_marker(
+    target: folium.Map | folium.FeatureGroup,
+    lat: float,
+    lon: float,
+    text: str,
+    *,
+    colour: str,
+    radius: float = 7,
+    label: str | None = None,
+) -> None:
+    """One school as a circle with an escaped tooltip (and an optional number label)."""
+    folium.CircleMarker(
+        location=(lat, lon),
+        radius=radius,
+        color="#111",
+        weight=1.5,
+        fill=True,
+        fill_color=colour,
+        fill_opacity=0.95,
+        tooltip=folium.Tooltip(html.escape(text)),
+    ).add_to(target)
+    if label is not None:
+        folium.Marker(
+            location=(lat, lon),
+            icon=folium.DivIcon(
+                html=f'<div class="atlas-rank">{html.escape(label)}</div>',
+                icon_size=(18, 18),
+                icon_anchor=(-6, 18),
+            ),
+        ).add_to(target)
+
+
+_RANK_CSS = """
+<style>
+  .atlas-rank { font: bold 12px/18px Arial, sans-serif; color: #111; background: #fff;
+                border: 1px solid #111; border-radius: 9px; width: 18px; text-align: center; }
+</style>
+"""
+
+
+def build_partner_map(
+    school: pd.Series,
+    candidates_df: pd.DataFrame,
+    schools_gdf: pd.DataFrame,
+    *,
+    static_url: str = COMPONENT_STATIC_URL,
+    data_version: str = "",
+) -> folium.Map:
+    """One school (black ring) and its ranked candidates (numbered, coloured by White British %).
+
+    Parameters
+    ----------
+    school : pandas.Series
+        The school looking for partners (row of the schools table).
+    candidates_df : pandas.DataFrame
+        Ranked candidates with ``urn``, ``school_name``, ``white_british_pct`` and
+        ``distance_km``.
+    schools_gdf : DataFrame
+        The schools table (for coordinates).
+    static_url, data_version : str
+        As for :func:`build_base_map`.
+
+    Returns
+    -------
+    folium.Map
+        Zoomed to the school and its candidates.
+    """
+    m = build_base_map(static_url=static_url, data_version=data_version, height_px=520)
+    m.get_root().header.add_child(Element(_RANK_CSS))
+    points = schools_gdf.set_index("urn").geometry
+    scale = scale_for("white_british_pct")
+    home = points.loc[int(school["urn"])]
+    bounds = [[home.y, home.x]]
+    for rank, row in enumerate(candidates_df.itertuples(index=False), start=1):
+        where = points.loc[int(row.urn)]
+        folium.PolyLine(
+            [(home.y, home.x), (where.y, where.x)],
+            color="#555",
+            weight=1.2,
+            dash_array="4 4",
+            interactive=False,
+        ).add_to(m)
+        _school_marker(
+            m,
+            where.y,
+            where.x,
+            f"{rank}. {row.school_name} — {row.white_british_pct:.0f} % White British, "
+            f"{row.distance_km:.0f} km",
+            colour=scale.colour_for(row.white_british_pct),
+            label=str(rank),
+        )
+        bounds.append([where.y, where.x])
+    _school_marker(
+        m, home.y, home.x, f"{school['school_name']} (your school)", colour="#ffffff", radius=10
+    )
+    FitBounds(bounds).add_to(m)
+    return m
+
+
+def build_plan_map(
+    pairs_df: pd.DataFrame,
+    schools_gdf: pd.DataFrame,
+    *,
+    static_url: str = COMPONENT_STATIC_URL,
+    data_version: str = "",
+) -> folium.Map:
+    """A pairing plan: each school (white) joined by a line to its proposed partner.
+
+    Parameters
+    ----------
+    pairs_df : pandas.DataFrame
+        From :func:`dashboard.pairing.plan_pairings` (``urn``, ``school_name``,
+        ``partner_urn``, ``partner_name``, ``partner_white_british_pct``).
+    schools_gdf : DataFrame
+        The schools table (for coordinates).
+    static_url, data_version : str
+        As for :func:`build_base_map`.
+
+    Returns
+    -------
+    folium.Map
+    """
+    m = build_base_map(static_url=static_url, data_version=data_version, height_px=560)
+    points = schools_gdf.set_index("urn").geometry
+    scale = scale_for("white_british_pct")
+    bounds = []
+    for row in pairs_df.itertuples(index=False):
+        a, b = points.loc[int(row.urn)], points.loc[int(row.partner_urn)]
+        folium.PolyLine(
+            [(a.y, a.x), (b.y, b.x)],
+            color=LINK_COLOUR,
+            weight=2,
+            tooltip=folium.Tooltip(html.escape(f"{row.school_name} ↔ {row.partner_name}")),
+        ).add_to(m)
+        _school_marker(
+            m, a.y, a.x, f"{row.school_name} (needs a partner)", colour="#ffffff", radius=5
+        )
+        _school_marker(
+            m,
+            b.y,
+            b.x,
+            f"{row.partner_name} — {row.partner_white_british_pct:.0f} % White British",
+            colour=scale.colour_for(row.partner_white_british_pct),
+            radius=6,
+        )
+        bounds += [[a.y, a.x], [b.y, b.x]]
+    if bounds:
+        FitBounds(bounds).add_to(m)
+    return m

@@ -399,7 +399,8 @@ def guard_page(path: str) -> User:
     """
     page = "pages/" + path.replace("\\", "/").rsplit("/", 1)[-1]
     if not _NAVIGATION_READY["done"]:
-        st.switch_page("streamlit_app.py", query_params={"goto": page})
+        kept = {key: st.query_params.get_all(key) for key in st.query_params}
+        st.switch_page("streamlit_app.py", query_params={**kept, "goto": page})
     user = current_user()
     if page not in (*auth.pages_for(user.role), "pages/sign_in.py"):
         st.warning(
@@ -795,7 +796,11 @@ def run_navigation() -> None:
     if goto:
         del st.query_params["goto"]
         if goto in _allowed_pages(current_user()):
-            st.switch_page(goto)
+            kept = {key: st.query_params.get_all(key) for key in st.query_params}
+            st.switch_page(goto, query_params=kept)
+        st.toast(
+            "Sign in with an account that may use that page to open it.", icon=":material/lock:"
+        )
     navigation.run()
 
 
@@ -817,3 +822,149 @@ def navigation_pages() -> dict[str, list]:
             st.Page(path, title=label, icon=icon, default=path == default)
         )
     return sections
+
+
+def pct(value: object) -> str:
+    """Percent for reading, e.g. "91.2 %", or "no data"."""
+    return "no data" if value is None or pd.isna(value) else f"{float(value):.1f} %"
+
+
+PARTNER_COLUMNS = {
+    "rank": st.column_config.NumberColumn("#", format="%d"),
+    "school_name": "School",
+    "la_name": "Local authority",
+    "phase": "Phase",
+    "religious_character": "Religious character",
+    "white_british_pct": st.column_config.NumberColumn("White British (%)", format="%.0f"),
+    "fsm_pct": st.column_config.NumberColumn("Free school meals (%)", format="%.0f"),
+    "distance_km": st.column_config.NumberColumn("Distance (km)", format="%.1f"),
+    "contrast": st.column_config.ProgressColumn(
+        "How different (0-1)", min_value=0, max_value=1, format="%.2f"
+    ),
+    "existing_links": st.column_config.NumberColumn("Links it has", format="%d"),
+    "explanation": st.column_config.TextColumn("Why", width="large"),
+    "urn": st.column_config.NumberColumn("URN", format="%d"),
+}
+
+
+def partner_table(ranked: pd.DataFrame) -> pd.DataFrame:
+    """Ranked candidates with a rank column, in reading order."""
+    out = ranked.assign(rank=range(1, len(ranked) + 1))
+    return out[
+        [
+            "rank",
+            "school_name",
+            "la_name",
+            "phase",
+            "religious_character",
+            "white_british_pct",
+            "fsm_pct",
+            "distance_km",
+            "contrast",
+            "existing_links",
+            "explanation",
+            "urn",
+        ]
+    ]
+
+
+def religion_label(value: object) -> str:
+    """Religious character for reading: "None" becomes "No religious character"."""
+    text = str(value)
+    return "No religious character" if text == "None" else text
+
+
+COVERAGE_COLUMNS = {
+    "la_name": "Local authority",
+    "region": "Region",
+    "schools": st.column_config.NumberColumn("Schools", format="%d"),
+    "predominantly_white": st.column_config.NumberColumn("Predominantly white", format="%d"),
+    "with_contrasting_link": st.column_config.NumberColumn("With a contrasting link", format="%d"),
+    "gaps": st.column_config.NumberColumn("Gaps", format="%d"),
+    "linked_pct": st.column_config.NumberColumn("Linked (%)", format="%.1f"),
+}
+GAP_COLUMNS = {
+    "urn": st.column_config.NumberColumn("URN", format="%d"),
+    "school_name": "School",
+    "la_name": "Local authority",
+    "region": "Region",
+    "phase": "Phase",
+    "religious_character": "Religious character",
+    "white_british_pct": st.column_config.NumberColumn("White British (%)", format="%.1f"),
+    "fsm_pct": st.column_config.NumberColumn("Free school meals (%)", format="%.1f"),
+    "links": st.column_config.NumberColumn("Links", format="%d"),
+    "situation": "What links it has",
+}
+
+
+def outliers_in(schools_df: pd.DataFrame) -> pd.DataFrame:
+    """Schools in ``schools_df`` flagged by the 10-nearest-neighbours rule, for a table."""
+    flags = loaders.load_neighbour_outliers().loc[schools_df.index]
+    flagged = flags[flags["flag"] != ""]
+    out = schools_df.loc[flagged.index, ["urn", "school_name", "phase", "white_british_pct"]]
+    return out.assign(
+        white_british_pct=out["white_british_pct"].round(1),
+        neighbours_pct=flagged["neighbour_white_british_pct"],
+        difference_points=flagged["difference_points"],
+        flag=flagged["flag"],
+    ).sort_values("difference_points", key=abs, ascending=False)
+
+
+def plan_table(pairs_df: pd.DataFrame) -> pd.DataFrame:
+    """The pairing plan with a tick box per pair; returns the ticked pairs."""
+    shown = pairs_df.assign(add=True)[
+        [
+            "add",
+            "school_name",
+            "white_british_pct",
+            "partner_name",
+            "partner_la",
+            "partner_white_british_pct",
+            "distance_km",
+            "contrast",
+            "explanation",
+            "urn",
+            "partner_urn",
+        ]
+    ]
+    edited = st.data_editor(
+        shown,
+        hide_index=True,
+        width="stretch",
+        key="gaps_plan_table",
+        disabled=[c for c in shown.columns if c != "add"],
+        column_config={
+            "add": st.column_config.CheckboxColumn("Add", help="Add this pair to the register"),
+            "school_name": "School",
+            "partner_name": "Proposed partner",
+            "partner_la": "Partner's LA",
+            "white_british_pct": st.column_config.NumberColumn("White British (%)", format="%.0f"),
+            "partner_white_british_pct": st.column_config.NumberColumn(
+                "Partner White British (%)", format="%.0f"
+            ),
+            "distance_km": st.column_config.NumberColumn("km", format="%.1f"),
+            "contrast": st.column_config.NumberColumn("How different", format="%.2f"),
+            "explanation": st.column_config.TextColumn("Why", width="large"),
+            "urn": st.column_config.NumberColumn("URN", format="%d"),
+            "partner_urn": st.column_config.NumberColumn("Partner URN", format="%d"),
+        },
+    )
+    return edited[edited["add"]]
+
+
+def add_plan_links(chosen: pd.DataFrame, user: User) -> int:
+    """Record ticked pairs as proposed links (one transaction); returns how many."""
+    new = [
+        links_store.LinkInput(
+            school_urn=int(row.urn),
+            partner_urn=int(row.partner_urn),
+            link_types=("ethnicity",),
+            status="proposed",
+            notes="Proposed by the atlas's pairing plan.",
+        )
+        for row in chosen.itertuples(index=False)
+    ]
+    added = links_store.add_links(
+        register(), new, user, known_urns=known_urns(), source="pairing plan"
+    )
+    return len(added)

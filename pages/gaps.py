@@ -1,9 +1,154 @@
-"""Placeholder: built by its own issue."""
+"""Gaps and pairing plan: where predominantly white schools lack a contrasting link."""
 
 import streamlit as st
+from streamlit_folium import st_folium
 
-from dashboard import ui
+from dashboard import config, exports, gaps, links_store, loaders, maps, pairing, partners, ui
+from dashboard.auth import OFFICER
 
-st.title("gaps")
-ui.guard_page(__file__)
-st.info("This page is being built.")
+st.title("Gaps and pairing plan")
+user = ui.guard_page(__file__)
+st.markdown(
+    "A **gap** is a predominantly white school with no *active* link to a school whose pupils "
+    "differ from its own. Proposed links, links abroad and links with similar schools do not "
+    "close a gap. Pick an authority to see its gaps and a proposed set of pairings."
+)
+schools_gdf = loaders.load_schools()
+sb = st.sidebar
+threshold = sb.slider(
+    "“Predominantly white” means at least this % White British", 50, 95, 80, 5, key="gaps_threshold"
+)
+min_contrast = sb.slider(
+    "A partner must differ by at least (0-1)",
+    0.0,
+    0.8,
+    gaps.MIN_CONTRAST,
+    0.05,
+    key="gaps_min_contrast",
+)
+include_demo = ui.demo_toggle("gaps_demo")
+links_df = ui.links(include_demo)
+status_df = ui.link_status(links_df)
+coverage_df = gaps.coverage_by_la(schools_gdf, status_df, threshold_pct=threshold)
+st.caption(
+    f"{config.CENSUS_SOURCE}; {config.REGISTER_SOURCE}. {ui.register_date_caption(ui.register())}"
+)
+
+st.subheader("Coverage by local authority")
+st.dataframe(
+    coverage_df,
+    hide_index=True,
+    width="stretch",
+    height=300,
+    key="gaps_coverage",
+    column_config=ui.COVERAGE_COLUMNS,
+    alt="Predominantly white schools and links by LA",
+)
+st.download_button(
+    "Download coverage (CSV)",
+    lambda: exports.to_csv_bytes(coverage_df),
+    file_name="gaps_by_la.csv",
+    mime="text/csv",
+    key="gaps_coverage_csv",
+)
+
+las = sorted(schools_gdf["la_name"].astype(str).unique())
+la = st.selectbox("Local authority", las, index=las.index("Worcestershire"), key="gaps_la")
+in_la = schools_gdf["la_name"] == la
+gap_df = gaps.find_gaps(schools_gdf[in_la], status_df[in_la], threshold_pct=threshold)
+outliers_df = ui.outliers_in(schools_gdf[in_la])
+left, right = st.columns(2)
+left.metric("Gaps in " + la, f"{len(gap_df):,}")
+right.metric(
+    "Schools far more or less White British than their 10 nearest", f"{len(outliers_df):,}"
+)
+tab_gaps, tab_outliers, tab_plan = st.tabs(["Gaps", "Compared with neighbours", "Pairing plan"])
+with tab_gaps:
+    st.dataframe(
+        gap_df,
+        hide_index=True,
+        width="stretch",
+        key="gaps_table",
+        column_config=ui.GAP_COLUMNS,
+        alt=f"Gaps in {la}",
+    )
+    st.download_button(
+        "Download gaps (CSV)",
+        lambda: exports.to_csv_bytes(gap_df),
+        file_name=f"gaps_{la}.csv",
+        mime="text/csv",
+        key="gaps_csv",
+    )
+with tab_outliers:
+    st.markdown(
+        "Schools whose share of White British pupils is more than 15 points above or "
+        "below the average of their 10 nearest schools of the same phase (the rule used "
+        "by iCoCo and SchoolDash)."
+    )
+    st.dataframe(outliers_df, hide_index=True, width="stretch", key="gaps_outliers")
+
+with tab_plan:
+    st.markdown(
+        "One partner for each school in the gap list, chosen from this authority and its "
+        "neighbours so that the plan as a whole pairs the most different schools that "
+        "are close enough to meet."
+    )
+    c1, c2 = st.columns(2)
+    max_km = c1.number_input("Maximum distance (km)", 1, 100, 25, 5, key="gaps_plan_km")
+    cap = c2.number_input(
+        "Most links per partner school (counting existing ones)", 1, 5, 1, key="gaps_plan_cap"
+    )
+    if st.button("Make a pairing plan", type="primary", key="gaps_plan_make"):
+        with st.spinner("Working out the best set of pairs…"):
+            neighbours = pairing.neighbouring_las(loaders.load_local_authorities(), la)
+            candidates = schools_gdf[schools_gdf["la_name"].isin([la, *neighbours])]["urn"]
+            st.session_state["gaps_plan"] = (
+                la,
+                pairing.plan_pairings(
+                    ui.partner_index(),
+                    gap_df["urn"].tolist(),
+                    candidates.tolist(),
+                    scoring=partners.Scoring(max_km=float(max_km)),
+                    cap=int(cap),
+                    min_contrast=min_contrast,
+                    link_counts=partners.link_counts(links_df),
+                ),
+            )
+    saved = st.session_state.get("gaps_plan")
+    if saved and saved[0] == la:
+        plan = saved[1]
+        st.markdown(
+            f"**{len(plan.pairs)} pairs proposed**; {len(plan.unpaired)} schools left "
+            f"unpaired. Total score {plan.total_score:.2f}."
+        )
+        if not plan.pairs.empty:
+            st_folium(
+                maps.build_plan_map(
+                    plan.pairs, schools_gdf, data_version=maps.data_version(loaders.load_manifest())
+                ),
+                key="gaps_plan_map",
+                height=560,
+                use_container_width=True,
+                returned_objects=[],
+            )
+        chosen = ui.plan_table(plan.pairs)
+        st.download_button(
+            "Download the plan (CSV)",
+            exports.to_csv_bytes(plan.pairs),
+            file_name=f"pairing_plan_{la}.csv",
+            mime="text/csv",
+            key="gaps_plan_csv",
+        )
+        if not plan.unpaired.empty:
+            with st.expander("Schools left unpaired, and why"):
+                st.dataframe(plan.unpaired, hide_index=True, width="stretch", key="gaps_unpaired")
+        if user.role == OFFICER and st.button(
+            f"Add the {len(chosen)} ticked pairs to the register as proposed links",
+            key="gaps_plan_add",
+            disabled=chosen.empty,
+        ):
+            try:
+                added = ui.add_plan_links(chosen, user)
+                st.success(f"{added} proposed link(s) added to the register.")
+            except (links_store.RegisterError, PermissionError) as exc:
+                st.error(str(exc))
