@@ -23,7 +23,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dashboard import gaps, links_store, pairing, partners, readers  # noqa: E402
+from dashboard import gaps, links_store, pairing, partners, readers
 
 
 def main() -> None:

@@ -17,7 +17,9 @@ import streamlit as st
 
 from dashboard import (
     auth,
+    config,
     demo_links,
+    exports,
     filters,
     gaps,
     link_import,
@@ -25,6 +27,7 @@ from dashboard import (
     loaders,
     partners,
     profiles,
+    segregation,
 )
 from dashboard.auth import User
 
@@ -968,3 +971,83 @@ def add_plan_links(chosen: pd.DataFrame, user: User) -> int:
         register(), new, user, known_urns=known_urns(), source="pairing plan"
     )
     return len(added)
+
+
+def headline_metrics(numbers: dict[str, float], threshold: float) -> None:
+    """The big numbers, with their sources in the help text."""
+    census = f"Source: {config.CENSUS_SOURCE}."
+    links_source = "Source: the council's link register."
+    first, second = st.columns(4), st.columns(4)
+    first[0].metric("Schools", f"{numbers['schools']:,}", help=f"Source: {config.REGISTER_SOURCE}.")
+    first[1].metric("Pupils", f"{numbers['pupils']:,}", help=census)
+    first[2].metric(
+        "White British pupils",
+        pct(numbers["white_british_pct"]),
+        help="Share of all pupils (pupil-weighted). " + census,
+    )
+    first[3].metric(
+        "Predominantly white schools",
+        f"{numbers['predominantly_white']:,}",
+        help=f"At least {threshold:g} % White British. {census}",
+    )
+    second[0].metric(
+        "… with a contrasting link",
+        f"{numbers['white_with_contrasting_link']:,}",
+        help="An active link with a school whose pupils differ. " + links_source,
+    )
+    second[1].metric(
+        "Gaps",
+        f"{numbers['gaps']:,}",
+        help="Predominantly white schools without such a link. " + links_source,
+    )
+    second[2].metric("Active links", f"{numbers['active_links']:,}", help=links_source)
+    second[3].metric(
+        "Met at least twice this year",
+        f"{numbers['links_meeting_twice']:,}",
+        help="Active links whose pupils met at least twice this school year: the "
+        "contact research on school linking ties to lasting effects. " + links_source,
+    )
+
+
+def headline_table(numbers: dict[str, float]) -> pd.DataFrame:
+    """The headline numbers as a two-column table for export."""
+    return pd.DataFrame({"measure": list(numbers), "value": list(numbers.values())})
+
+
+def chart_with_table(chart: object | None, table: pd.DataFrame, key: str, title: str) -> None:
+    """An Altair chart with its table (and a CSV download) right under it."""
+    st.markdown(f"**{title}**")
+    if table.empty:
+        st.info("Nothing to show yet for this area.")
+        return
+    if chart is None:
+        st.info("No chart: none of these links has a start date recorded yet.")
+    else:
+        st.altair_chart(chart, width="stretch", key=f"{key}_chart")
+    with st.expander("Table behind this chart"):
+        st.dataframe(table, hide_index=True, width="stretch", key=f"{key}_table")
+        st.download_button(
+            "Download (CSV)",
+            exports.to_csv_bytes(table),
+            file_name=f"{key}.csv",
+            mime="text/csv",
+            key=f"{key}_csv",
+        )
+
+
+@st.cache_data(show_spinner="Computing segregation indices…")
+def segregation_table() -> pd.DataFrame:
+    """Segregation indices for every LA, primary and secondary (cached)."""
+    table = segregation.indices_by_area(
+        loaders.load_schools(), "la_name", outliers_df=loaders.load_neighbour_outliers()
+    )
+    return table.round(dict.fromkeys(segregation.INDEX_LABELS, 3) | {"white_british_pct": 1})
+
+
+SIMILAR_COLUMNS = {
+    "la_name": "Local authority",
+    "white_british_pct": st.column_config.NumberColumn("White British (%)", format="%.1f"),
+    "fsm_pct": st.column_config.NumberColumn("Free school meals (%)", format="%.1f"),
+    "eal_pct": st.column_config.NumberColumn("EAL (%)", format="%.1f"),
+    "distance": st.column_config.NumberColumn("How different (0 = same)", format="%.2f"),
+}

@@ -1,9 +1,150 @@
-"""Placeholder: built by its own issue."""
+"""Summary and briefing: the few numbers that matter for an area, and a one-page PDF."""
 
 import streamlit as st
 
-from dashboard import ui
+from dashboard import briefing, charts, config, exports, gaps, loaders, segregation, ui
+from dashboard import summary as s
 
-st.title("summary")
+st.title("Summary and briefing")
 ui.guard_page(__file__)
-st.info("This page is being built.")
+st.markdown(
+    "The state of school links in an area, in a few numbers and charts. Every chart has "
+    "its table beside it, and the briefing for a local authority prints on one page."
+)
+schools_gdf = loaders.load_schools()
+kind = st.radio(
+    "Area",
+    ["England", "A region", "A local authority"],
+    horizontal=True,
+    key="summary_kind",
+    index=2,
+)
+if kind == "A region":
+    area = s.Area(
+        "region",
+        st.selectbox(
+            "Region", sorted(schools_gdf["region"].astype(str).unique()), key="summary_region"
+        ),
+    )
+elif kind == "A local authority":
+    las = sorted(schools_gdf["la_name"].astype(str).unique())
+    area = s.Area(
+        "la",
+        st.selectbox("Local authority", las, index=las.index("Worcestershire"), key="summary_la"),
+    )
+else:
+    area = s.Area("England", s.ENGLAND)
+threshold = st.sidebar.slider(
+    "“Predominantly white” means at least this % White British",
+    50,
+    95,
+    80,
+    5,
+    key="summary_threshold",
+)
+include_demo = ui.demo_toggle("summary_demo")
+
+inside = s.in_area(schools_gdf, area)
+area_schools = schools_gdf[inside]
+links_df = ui.links(include_demo)
+status_df = ui.link_status(links_df)
+area_links = s.links_touching(links_df, set(area_schools["urn"].tolist()))
+numbers = s.headline(area_schools, status_df[inside], area_links, threshold_pct=threshold)
+register_note = ui.register_date_caption(ui.register())
+
+st.subheader(area.label)
+ui.headline_metrics(numbers, threshold)
+st.caption(
+    f"Pupils and intake: {config.CENSUS_SOURCE}. Schools: {config.REGISTER_SOURCE}. {register_note}"
+)
+
+st.subheader("Links")
+by_type = s.links_by_type_and_mode(area_links)
+growth = s.links_over_time(area_links)
+left, right = st.columns(2)
+with left:
+    ui.chart_with_table(
+        charts.links_by_type(by_type), by_type, "summary_types", "Links by type and mode"
+    )
+with right:
+    ui.chart_with_table(
+        charts.links_growth(growth), growth, "summary_growth", "How links have grown, by start term"
+    )
+
+st.subheader("How mixed are schools? Segregation by local authority")
+phase = st.radio("Phase", ["Primary", "Secondary"], horizontal=True, key="summary_phase")
+indices_df = ui.segregation_table()
+phase_df = indices_df[indices_df["phase"] == phase].drop(columns="phase")
+highlight = area.name if area.kind == "la" else None
+ui.chart_with_table(
+    charts.dissimilarity_by_la(phase_df, highlight),
+    phase_df,
+    "summary_indices",
+    f"Segregation indices, {phase.lower()} schools, by LA",
+)
+with st.expander("What the indices mean, and their formulas"):
+    for key, label in segregation.INDEX_LABELS.items():
+        st.markdown(
+            f"**{label}** — {segregation.INDEX_SENTENCES[key]}  \n"
+            f"`{segregation.INDEX_FORMULAS[key]}`"
+        )
+    st.markdown(
+        "**Flagged (%)** — the share of the LA's schools whose White British share is "
+        "more than 15 points from the average of their 10 nearest same-phase schools."
+    )
+
+tables = {
+    "Headline": ui.headline_table(numbers),
+    "Links by type": by_type,
+    "Links by term": growth,
+    "Segregation": phase_df,
+}
+if area.kind == "la":
+    st.subheader(f"{area.name} beside its region, England and similar LAs")
+    region = str(area_schools["region"].iloc[0])
+    comparison = s.compare_areas(schools_gdf, area.name, region, phase)
+    similar = s.similar_las(loaders.load_la_summary(), area.name)
+    left, right = st.columns(2)
+    with left:
+        ui.chart_with_table(
+            charts.comparison(comparison),
+            comparison,
+            "summary_compare",
+            "Compared with the region and England",
+        )
+    with right:
+        st.markdown("**Local authorities with the most similar pupils**")
+        st.dataframe(
+            similar,
+            hide_index=True,
+            width="stretch",
+            key="summary_similar",
+            column_config=ui.SIMILAR_COLUMNS,
+        )
+    gap_df = gaps.find_gaps(area_schools, status_df[inside], threshold_pct=threshold)
+    tables.update({"Comparison": comparison, "Similar LAs": similar, "Gaps": gap_df})
+    st.subheader("Briefing")
+    st.download_button(
+        f"Download the one-page briefing for {area.name} (PDF)",
+        type="primary",
+        data=lambda: briefing.build_briefing(
+            area.name,
+            numbers,
+            s.compare_areas(schools_gdf, area.name, region),
+            gap_df,
+            register_date=register_note.removeprefix("Links: the council's register as of ").rstrip(
+                "."
+            ),
+            includes_demo=include_demo,
+            threshold_pct=threshold,
+        ),
+        file_name=f"briefing_{area.name.replace(' ', '_')}.pdf",
+        mime="application/pdf",
+        key="summary_pdf",
+    )
+st.download_button(
+    "Download every table (Excel)",
+    lambda: exports.to_excel_bytes(tables),
+    file_name="summary_tables.xlsx",
+    key="summary_excel",
+)
