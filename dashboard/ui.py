@@ -171,8 +171,8 @@ def md_escape(text: object) -> str:
 
     Examples
     --------
-    >>> md_escape("St *Mary*'s [link](javascript:x)")
-    "St \\\\*Mary\\\\*'s \\\\[link\\\\]\\\\(javascript:x\\\\)"
+    >>> print(md_escape("St *Mary*'s [link](javascript:x)"))
+    St \*Mary\*'s \[link\]\(javascript:x\)
     """
     value = "" if text is None or (isinstance(text, float) and pd.isna(text)) else str(text)
     return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>~$" else c for c in value)
