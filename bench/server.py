@@ -111,9 +111,12 @@ def choose_option(page, label: str, option: str, *, click: bool = True) -> None:
 
     With ``click=False`` the option is left showing, for the caller to click (and time).
     """
-    widget = page.get_by_test_id("stMultiSelect").filter(has_text=label)
-    if widget.count() == 0:
-        widget = page.get_by_test_id("stSelectbox").filter(has_text=label)
+    widget = (
+        page.locator('[data-testid="stMultiSelect"], [data-testid="stSelectbox"]')
+        .filter(has_text=label)
+        .first
+    )
+    widget.wait_for(timeout=60_000)
     field = widget.locator("input").first
     field.click()
     field.press_sequentially(option)

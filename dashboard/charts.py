@@ -1,4 +1,8 @@
-"""Altair charts for the summary page; each takes the table shown beside it."""
+"""Altair charts for the summary page; each takes the table shown beside it.
+
+Each chart has a plain description and sits beside its table; the marks
+themselves are hidden from screen readers (``aria=False``), which read the table.
+"""
 
 from __future__ import annotations
 

@@ -626,8 +626,7 @@ def link_editor(
         return
     st.session_state.pop(f"register_opened_{current.link_id}", None)
     st.session_state.pop(snapshot_key, None)
-    st.success(f"Link #{current.link_id} saved.")
-    st.rerun()
+    flash(f"Link #{current.link_id} saved.")
 
 
 def compare_versions(
@@ -793,8 +792,15 @@ def run_navigation() -> None:
     A ``goto`` query parameter (set by :func:`guard_page`) opens that page, if allowed.
     """
     pages = navigation_pages()
-    navigation = st.navigation(pages)
+    # Our own sidebar links instead of Streamlit's list, whose markup fails WCAG checks.
+    navigation = st.navigation(pages, position="hidden")
     _NAVIGATION_READY["done"] = True
+    with st.sidebar:
+        for section, section_pages in pages.items():
+            st.markdown(f"**{section}**")
+            for page in section_pages:
+                st.page_link(page)
+        st.divider()
     goto = st.query_params.get("goto")
     if goto:
         del st.query_params["goto"]
@@ -1051,3 +1057,16 @@ SIMILAR_COLUMNS = {
     "eal_pct": st.column_config.NumberColumn("EAL (%)", format="%.1f"),
     "distance": st.column_config.NumberColumn("How different (0 = same)", format="%.2f"),
 }
+
+
+def flash(message: str) -> None:
+    """Show ``message`` after an immediate rerun (so every table reflects the change)."""
+    st.session_state["register_flash"] = message
+    st.rerun()
+
+
+def show_flash() -> None:
+    """Show (once) a message left by :func:`flash`."""
+    message = st.session_state.pop("register_flash", None)
+    if message:
+        st.success(message, icon=":material/check_circle:")

@@ -14,6 +14,7 @@ st.markdown(
     "The council's own record of links between schools. Every change is saved with who made "
     f"it and when. {ui.register_date_caption(engine)} Signed in as **{ui.md_escape(user.label)}**."
 )
+ui.show_flash()
 links_df = links_store.list_links(engine)
 table_df = profiles.register_table(links_df, schools_df)
 tab_links, tab_add, tab_edit, tab_bulk, tab_import, tab_audit = st.tabs(
@@ -62,7 +63,7 @@ with tab_add:
         else:
             try:
                 saved = links_store.add_link(engine, new_link, user, known_urns=ui.known_urns())
-                st.success(f"Link #{saved.link_id} added.")
+                ui.flash(f"Link #{saved.link_id} added.")  # rerun so every tab shows it
             except (RegisterError, PermissionDeniedError) as exc:
                 st.error(str(exc))
 

@@ -50,5 +50,5 @@ if submitted:
             st.rerun()
 st.caption(
     "No account? Ask the council's system administrator: accounts are created with "
-    "`python -m dashboard.accounts add`."
+    "python -m dashboard.accounts add."
 )

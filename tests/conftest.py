@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -12,7 +13,7 @@ import pytest
 import streamlit as st
 
 from bench.server import CHROMIUM_ARGS, CHROMIUM_PATH, running_app
-from dashboard import links_store
+from dashboard import accounts, links_store
 from dashboard.build_data import RAW_FILES
 from tests import postgres_server
 
@@ -110,13 +111,37 @@ def chromium():
         browser.close()
 
 
+ACCOUNTS = {  # username -> (role, school URN); passwords are generated per test session
+    "officer1": ("officer", None),
+    "cabinet1": ("cabinet", None),
+    "school1": ("school", 136925),
+}
+
+
 @pytest.fixture(scope="session")
-def app_url(chromium, tmp_path_factory) -> Iterator[str]:
-    """The real app on 127.0.0.1 with its own register, stopped by PID after the session."""
+def account_password() -> str:
+    """A fresh random password for the test accounts (none is stored anywhere)."""
+    return secrets.token_urlsafe(16)
+
+
+@pytest.fixture(scope="session")
+def app_url(chromium, tmp_path_factory, account_password) -> Iterator[str]:
+    """The real app on 127.0.0.1 with its own register and accounts, stopped by PID."""
     register_file = tmp_path_factory.mktemp("browser-register") / "register.sqlite3"
-    env = {"ATLAS_DATABASE_URL": f"sqlite:///{register_file}"}
-    with running_app(env=env) as url:
-        yield url
+    url = f"sqlite:///{register_file}"
+    engine = links_store.open_register(url)
+    for username, (role, urn) in ACCOUNTS.items():
+        accounts.create_user(
+            engine,
+            username,
+            account_password,
+            role=role,
+            display_name=username.title(),
+            school_urn=urn,
+        )
+    engine.dispose()
+    with running_app(env={"ATLAS_DATABASE_URL": url}) as base:
+        yield base
 
 
 @pytest.fixture
