@@ -132,7 +132,8 @@ def axe_violations(page) -> list[dict]:
             "async () => (await axe.run(document, {runOnly: {type: 'tag', values: "
             "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})).violations"
             ".filter(v => ['serious', 'critical'].includes(v.impact))"
-            ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target)}))"
+            ".map(v => ({id: v.id, impact: v.impact,"
+            " nodes: v.nodes.slice(0, 3).map(n => n.target)}))"
         )
         found += [{**v, "frame": frame.url[:60]} for v in result]
     return found
