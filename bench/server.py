@@ -42,6 +42,15 @@ def running_app(
 
     The server is stopped by its PID (SIGTERM, then SIGKILL) when the block ends.
     """
+    with app_process(env=env, timeout_s=timeout_s, port=port) as (base_url, _pid):
+        yield base_url
+
+
+@contextlib.contextmanager
+def app_process(
+    env: dict[str, str] | None = None, timeout_s: float = 60, port: int | None = None
+) -> Iterator[tuple[str, int]]:
+    """Like :func:`running_app`, but yield ``(base_url, pid)`` (e.g. to watch its memory)."""
     port = port or free_port()
     command = [
         sys.executable,
@@ -84,7 +93,7 @@ def running_app(
             if time.monotonic() > deadline:
                 raise TimeoutError(f"the app did not start on {base_url}")
             time.sleep(0.2)
-        yield base_url
+        yield base_url, process.pid
     finally:
         stop(process.pid)
         process.wait(timeout=10)
@@ -124,3 +133,19 @@ def choose_option(page, label: str, option: str, *, click: bool = True) -> None:
     choice.wait_for(timeout=15_000)
     if click:
         choice.click()
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children, in MB (from /proc)."""
+    total_kb = 0
+    for candidate in Path("/proc").iterdir():
+        if not candidate.name.isdigit():
+            continue
+        try:
+            status = (candidate / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        if int(candidate.name) == pid or fields.get("PPid", "").strip() == str(pid):
+            total_kb += int(fields.get("VmRSS", "0 kB").split()[0])
+    return total_kb / 1024

@@ -17,10 +17,6 @@ from dashboard import links_store
 from dashboard.partners import PartnerIndex, best_partners_for_all
 
 DEMO_SOURCE = "demo (illustrative, not real)"
-DEMO_BANNER = (
-    "Demo links are shown. They were generated to illustrate the atlas and are **not real "
-    "links** between these schools."
-)
 
 
 def generate_demo_links(

@@ -201,7 +201,8 @@ def filter_schools(
     if flt.link_status != "any":
         linked = schools_df["urn"].isin(set(linked_urns)).to_numpy()
         keep &= linked if flt.link_status == "linked" else ~linked
-    out = schools_df[keep]
+    # No filter: hand back the same frame rather than a 21,975-row copy per rerun.
+    out = schools_df if keep.all() else schools_df[keep]
     if flt.search.strip():
         out = out[out["urn"].isin(search_schools(schools_df, flt.search)["urn"])]
     if flt.near_urn is not None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.spatial import cKDTree
 
 from dashboard import metrics
 from dashboard.config import PREDOMINANTLY_WHITE_PCT
@@ -253,6 +252,8 @@ def neighbour_outliers(
         ``difference_points`` (school minus neighbours) and ``flag`` ("more White
         British than neighbours", "less White British than neighbours", or "").
     """
+    from scipy.spatial import cKDTree  # only this check needs scipy; keep it off the map page
+
     out = pd.DataFrame(
         index=schools_df.index,
         data={"neighbour_white_british_pct": np.nan, "difference_points": np.nan},

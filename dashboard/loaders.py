@@ -14,7 +14,10 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from dashboard import gaps, metrics, readers
+from dashboard import gaps, memory, metrics, readers
+
+# This module is imported only by the running app: tune its allocators once.
+memory.tune_for_server()
 
 
 @st.cache_resource(show_spinner="Loading schools…")

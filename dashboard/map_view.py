@@ -61,7 +61,7 @@ def focus_schools(
     shown_df: pd.DataFrame,
     focus: str,
     status_df: pd.DataFrame,
-    outliers_df: pd.DataFrame,
+    outliers_df: pd.DataFrame | None,
     threshold_pct: float,
 ) -> pd.DataFrame:
     """Narrow the filtered schools to gaps or outliers (or leave them).
@@ -74,8 +74,9 @@ def focus_schools(
         A key of :data:`FOCUS_OPTIONS`.
     status_df : pandas.DataFrame
         :func:`dashboard.gaps.link_status_by_school` for the full table.
-    outliers_df : pandas.DataFrame
-        :func:`dashboard.gaps.neighbour_outliers` for the full table.
+    outliers_df : pandas.DataFrame or None
+        :func:`dashboard.gaps.neighbour_outliers` for the full table (needed for
+        ``focus="outliers"`` only).
     threshold_pct : float
         The "predominantly white" threshold.
 
@@ -84,6 +85,8 @@ def focus_schools(
     pandas.DataFrame
         A subset of ``shown_df``.
     """
+    if focus == "all":
+        return shown_df
     if focus == "gaps":
         white = metrics.flag_predominantly_white(shown_df["white_british_pct"], threshold_pct)
         return shown_df[white & ~status_df.loc[shown_df.index, "has_contrasting_link"]]

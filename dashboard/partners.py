@@ -345,21 +345,3 @@ def _phase_pairs_ok(phase_a: np.ndarray, phase_b: np.ndarray) -> np.ndarray:
     for phase, partners in COMPATIBLE_PHASES.items():
         ok |= (phase_a == phase) & np.isin(phase_b, partners)
     return ok
-
-
-def link_counts(links_df: pd.DataFrame) -> dict[int, int]:
-    """How many links (not ended) each school takes part in.
-
-    Parameters
-    ----------
-    links_df : pandas.DataFrame
-        The register (``school_urn``, ``partner_urn``, ``status``).
-
-    Returns
-    -------
-    dict of int to int
-        URN -> number of links.
-    """
-    live = links_df[links_df["status"] != "ended"]
-    urns = pd.concat([live["school_urn"], live["partner_urn"]]).dropna().astype(int)
-    return urns.value_counts().to_dict()

@@ -259,3 +259,21 @@ def search_register(table_df: pd.DataFrame, text: str) -> pd.DataFrame:
     ].astype(str)
     hit = haystack.apply(lambda col: col.str.lower().str.contains(query, regex=False)).any(axis=1)
     return table_df[hit]
+
+
+def link_counts(links_df: pd.DataFrame) -> dict[int, int]:
+    """How many links (not ended) each school takes part in.
+
+    Parameters
+    ----------
+    links_df : pandas.DataFrame
+        The register (``school_urn``, ``partner_urn``, ``status``).
+
+    Returns
+    -------
+    dict of int to int
+        URN -> number of links.
+    """
+    live = links_df[links_df["status"] != "ended"]
+    urns = pd.concat([live["school_urn"], live["partner_urn"]]).dropna().astype(int)
+    return urns.value_counts().to_dict()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import pandas as pd
@@ -18,18 +19,19 @@ import streamlit as st
 from dashboard import (
     auth,
     config,
-    demo_links,
     exports,
     filters,
     gaps,
     link_import,
     links_store,
     loaders,
-    partners,
     profiles,
     segregation,
 )
 from dashboard.auth import User
+
+if TYPE_CHECKING:
+    from dashboard.partners import PartnerIndex
 
 USER_KEY = "atlas_user"
 # Tables longer than this load rows lazily (no row selection); shorter ones are selectable.
@@ -68,15 +70,20 @@ def current_user() -> User:
 
 
 @st.cache_resource(show_spinner="Preparing partner search…")
-def partner_index() -> partners.PartnerIndex:
+def partner_index() -> PartnerIndex:
     """The schools and their spatial index, built once per server."""
-    return partners.PartnerIndex(loaders.load_schools())
+    # Imported here: scipy is only needed by the pages that match partners.
+    from dashboard.partners import PartnerIndex
+
+    return PartnerIndex(loaders.load_schools())
 
 
 @st.cache_resource(show_spinner="Generating demo links…")
 def demo_register() -> pd.DataFrame:
     """The generated, illustrative demo register (same every time)."""
-    return demo_links.generate_demo_links(partner_index())
+    from dashboard.demo_links import generate_demo_links
+
+    return generate_demo_links(partner_index())
 
 
 def links(include_demo: bool) -> pd.DataFrame:
@@ -87,6 +94,10 @@ def links(include_demo: bool) -> pd.DataFrame:
     return pd.concat([real, demo_register()], ignore_index=True)
 
 
+DEMO_BANNER = (
+    "Demo links are shown. They were generated to illustrate the atlas and are **not real "
+    "links** between these schools."
+)
 DEMO_HELP = "Generated links that let you explore the atlas. They are not real."
 
 
@@ -100,7 +111,7 @@ def demo_toggle(key: str) -> bool:
 def demo_banner(on: bool) -> None:
     """The banner every page shows while demo links are included."""
     if on:
-        st.warning(demo_links.DEMO_BANNER, icon=":material/science:")
+        st.warning(DEMO_BANNER, icon=":material/science:")
 
 
 def register_date_caption(engine: sa.Engine) -> str:
@@ -1070,3 +1081,16 @@ def show_flash() -> None:
     message = st.session_state.pop("register_flash", None)
     if message:
         st.success(message, icon=":material/check_circle:")
+
+
+def schools_table(shown_df: pd.DataFrame, links_df: pd.DataFrame) -> pd.DataFrame:
+    """The map's table of shown schools; the all-England one is built once and shared."""
+    counts = profiles.link_counts(links_df)
+    if len(shown_df) == len(loaders.load_schools()):
+        return _england_table(_links_key(links_df), counts)  # keyed on the links
+    return profiles.schools_table(shown_df, counts)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _england_table(key: str, _counts: dict[int, int]) -> pd.DataFrame:
+    return profiles.schools_table(loaders.load_schools(), _counts)

@@ -3,7 +3,18 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import config, exports, gaps, links_store, loaders, maps, pairing, partners, ui
+from dashboard import (
+    config,
+    exports,
+    gaps,
+    links_store,
+    loaders,
+    maps,
+    pairing,
+    partners,
+    profiles,
+    ui,
+)
 from dashboard.auth import OFFICER
 
 st.title("Gaps and pairing plan")
@@ -111,7 +122,7 @@ with tab_plan:
                     scoring=partners.Scoring(max_km=float(max_km)),
                     cap=int(cap),
                     min_contrast=min_contrast,
-                    link_counts=partners.link_counts(links_df),
+                    link_counts=profiles.link_counts(links_df),
                 ),
             )
     saved = st.session_state.get("gaps_plan")

@@ -3,7 +3,7 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import config, exports, filters, loaders, maps, partners, profiles, ui
+from dashboard import config, exports, filters, loaders, maps, ui
 from dashboard.map_view import (
     FOCUS_OPTIONS,
     build_map_inputs,
@@ -43,7 +43,13 @@ ui.demo_banner(include_demo)
 links_df = ui.links(include_demo)
 status_df = ui.link_status(links_df)
 shown = filters.filter_schools(schools_gdf, flt, ui.linked_urns(status_df))
-shown = focus_schools(shown, focus, status_df, loaders.load_neighbour_outliers(), threshold)
+shown = focus_schools(
+    shown,
+    focus,
+    status_df,
+    loaders.load_neighbour_outliers() if focus == "outliers" else None,
+    threshold,
+)
 ui.write_query_params(
     "map",
     flt,
@@ -52,7 +58,7 @@ ui.write_query_params(
 
 st.markdown(f"**{len(shown):,} schools shown** of {len(schools_gdf):,}.")
 left, right = st.columns([3, 2], gap="medium")
-table_df = profiles.schools_table(shown, partners.link_counts(links_df))
+table_df = ui.schools_table(shown, links_df)
 # Clicks arrive in session state before this run, so the ring can follow them at once.
 selected = ui.selected_school("map", state.get("map_folium"), table_df)
 version = maps.data_version(loaders.load_manifest())

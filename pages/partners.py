@@ -3,7 +3,7 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import config, contrast, exports, loaders, maps, partners, ui
+from dashboard import config, contrast, exports, loaders, maps, partners, profiles, ui
 
 st.title("Find a partner school")
 user = ui.guard_page(__file__)
@@ -49,7 +49,7 @@ with st.spinner("Finding partners…"):
         ui.partner_index(),
         int(urn),
         scoring=scoring,
-        link_counts=partners.link_counts(ui.links(include_demo)),
+        link_counts=profiles.link_counts(ui.links(include_demo)),
     )
 school = result.school
 st.subheader(ui.md_escape(school["school_name"]))

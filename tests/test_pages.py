@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -43,3 +44,24 @@ def test_data_page_lists_schools_without_ethnicity():
     listed = at.dataframe[1].value
     assert len(listed) == missing > 0
     assert listed["reason"].str.len().gt(0).all()
+
+
+def test_pages_leave_the_shared_schools_frame_unchanged():
+    """loaders.load_schools is shared between sessions (cache_resource): no page may modify it."""
+    from dashboard import loaders, readers
+
+    for page in PAGES:
+        open_page(page)
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(loaders.load_schools().drop(columns="geometry")),
+        pd.DataFrame(readers.read_schools().drop(columns="geometry")),
+    )
+
+
+def test_server_memory_settings_apply():
+    import pyarrow as pa
+
+    from dashboard import memory
+
+    assert memory.tune_for_server() is True
+    assert pa.default_memory_pool().backend_name == "system"
