@@ -13,7 +13,8 @@ Debian's Chromium through Playwright and times, from navigation start:
 * ``la_redraw_s`` — after choosing Worcestershire in the sidebar, until its
   schools are drawn;
 * ``england_map_html_mb`` — what the map sends for England: the component's
-  HTML and script plus the data files it fetches, as bytes on the wire;
+  HTML and script plus the data files it fetches, as bytes on the wire
+  (compressed); ``england_map_data_uncompressed_mb`` is those files unpacked;
 * ``speedup`` — naive / our first visit (the conservative ratio).
 
 Usage: ``python bench/map.py [--runs 3] [--naive-timeout 600]``
@@ -37,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError  # noqa: E402
 
 from bench.server import CHROMIUM_ARGS, CHROMIUM_PATH, choose_option, running_app  # noqa: E402
-from dashboard import maps, readers  # noqa: E402
+from dashboard import map_data, maps, readers  # noqa: E402
 
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
@@ -201,6 +202,12 @@ def main() -> None:
     print(f"england_map_first_visit_s: {first_visit_s:.3f}")
     print(f"england_map_first_visit_runs_s: {', '.join(f'{r[0]:.3f}' for r in ours)}")
     print(f"england_map_html_mb: {statistics.median(r[2] for r in ours) / 1e6:.2f}")
+    uncompressed = sum(
+        (ROOT / "static" / "data" / name).stat().st_size
+        for name in (map_data.POINTS_FILE, map_data.LABELS_FILE, map_data.LA_GEOJSON_FILE,
+                     map_data.REGIONS_GEOJSON_FILE)
+    )
+    print(f"england_map_data_uncompressed_mb: {uncompressed / 1e6:.2f}")
     print(f"naive_markers_drawn: {naive_count}")
     if naive_count < 0:
         print(f"naive_timed_out_after_s: {args.naive_timeout:g}")

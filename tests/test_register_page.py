@@ -104,3 +104,11 @@ def test_only_officers_get_the_register_in_their_navigation(user):
     at.run()
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("pages/register.py")
+
+
+def test_an_oversized_upload_gets_a_clear_message():
+    at = register_page()
+    big = b"School URN,Status\n" + b"136925,active\n" * 400_000  # about 5.6 MB
+    at.file_uploader(key="register_upload").upload("huge.csv", big, "text/csv").run()
+    assert not at.exception
+    assert "the most one import can take is 5 MB" in at.error[0].value
