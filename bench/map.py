@@ -204,8 +204,12 @@ def main() -> None:
     print(f"england_map_html_mb: {statistics.median(r[2] for r in ours) / 1e6:.2f}")
     uncompressed = sum(
         (ROOT / "static" / "data" / name).stat().st_size
-        for name in (map_data.POINTS_FILE, map_data.LABELS_FILE, map_data.LA_GEOJSON_FILE,
-                     map_data.REGIONS_GEOJSON_FILE)
+        for name in (
+            map_data.POINTS_FILE,
+            map_data.LABELS_FILE,
+            map_data.LA_GEOJSON_FILE,
+            map_data.REGIONS_GEOJSON_FILE,
+        )
     )
     print(f"england_map_data_uncompressed_mb: {uncompressed / 1e6:.2f}")
     print(f"naive_markers_drawn: {naive_count}")

@@ -237,7 +237,7 @@ def build_base_map(
         [map_data.POINTS_FILE, map_data.LA_GEOJSON_FILE, map_data.REGIONS_GEOJSON_FILE]
     )
     m.default_js = [
-        ("atlas_prefetch", f"{static_url}/js/atlas-prefetch.js?v={data_version}&files={prefetch}"),
+        ("atlas_map", f"{static_url}/js/atlas-map.js?v={data_version}&files={prefetch}"),
         ("leaflet", f"{static_url}/{LOCAL_ASSETS[_LEAFLET_JS]}"),
     ]
     m.default_css = [("leaflet_css", f"{static_url}/{LOCAL_ASSETS[_LEAFLET_CSS]}")]
@@ -276,11 +276,7 @@ class RegionOutlines(MacroElement):
           map.createPane("atlasLand"); map.getPane("atlasLand").style.zIndex = 150;
           map.createPane("atlasRegions"); map.getPane("atlasRegions").style.zIndex = 390;
           map.getPane("atlasRegions").style.pointerEvents = "none";
-          window.__atlasFetch = window.__atlasFetch || {};
-          var url = {{ this.url|tojson }};
-          var load = window.__atlasFetch[url] || (window.__atlasFetch[url] =
-            fetch(url).then(function (r) { return r.json(); }));
-          load.then(function (data) {
+          atlasMap.fetchOnce({{ this.url|tojson }}).then(function (data) {
               L.geoJSON(data, {pane: "atlasLand", interactive: false,
                 style: {stroke: false, fillColor: "#ffffff", fillOpacity: 1}}).addTo(map);
               L.geoJSON(data, {pane: "atlasRegions", interactive: false,
@@ -306,13 +302,10 @@ class LocalAuthorityShading(MacroElement):
         (function () {
           var group = {{ this._parent.get_name() }};
           var o = {{ this.options|tojson }};
-          window.__atlasFetch = window.__atlasFetch || {};
-          var load = window.__atlasFetch[o.url] || (window.__atlasFetch[o.url] =
-            fetch(o.url).then(function (r) { return r.json(); }));
+          var load = atlasMap.fetchOnce(o.url);
           function colour(v) {
-            if (v === null || v === undefined) { return o.noData; }
-            var i = 0; while (i < o.bins.length && v >= o.bins[i]) { i++; }
-            return o.colours[i];
+            var k = atlasMap.classOf(v, o.bins);
+            return k < o.colours.length ? o.colours[k] : o.noData;
           }
           load.then(function (data) {
             var layer = L.geoJSON(data, {
@@ -362,15 +355,7 @@ class SchoolPoints(MacroElement):
         (function () {
           var group = {{ this._parent.get_name() }};
           var o = {{ this.options|tojson }};
-          window.__atlasFetch = window.__atlasFetch || {};
-          function fetchOnce(url) {
-            return window.__atlasFetch[url] || (window.__atlasFetch[url] =
-              fetch(url).then(function (r) {
-                if (!r.ok) { throw new Error("HTTP " + r.status); }
-                return r.json();
-              }));
-          }
-          var load = fetchOnce(o.url).then(function (d) {
+          var load = atlasMap.fetchOnce(o.url).then(function (d) {
             if (!d.latDeg) {  // decode the integer positions once per page
               d.latDeg = new Float64Array(d.n); d.lonDeg = new Float64Array(d.n);
               for (var i = 0; i < d.n; i++) {
@@ -384,11 +369,6 @@ class SchoolPoints(MacroElement):
           function value(d, i) {
             var v = d[o.measure][i];
             return v === null ? null : v / d.divisors[o.measure];
-          }
-          function classOf(v) {
-            if (v === null || v === undefined) { return o.colours.length; }
-            var i = 0; while (i < o.bins.length && v >= o.bins[i]) { i++; }
-            return i;
           }
           function shown(n) {
             var out = [];
@@ -426,7 +406,9 @@ class SchoolPoints(MacroElement):
             initialize: function (d, idx) {
               this._d = d; this._idx = idx;
               this._cls = new Uint8Array(idx.length);
-              for (var j = 0; j < idx.length; j++) { this._cls[j] = classOf(value(d, idx[j])); }
+              for (var j = 0; j < idx.length; j++) {
+                this._cls[j] = Math.min(atlasMap.classOf(value(d, idx[j]), o.bins), o.colours.length);
+              }
               this._x = new Float32Array(idx.length); this._y = new Float32Array(idx.length);
               this._r = idx.length > 5000 ? 2.5 : (idx.length > 1000 ? 3.5 : 5);
               this._hover = -1;
@@ -546,7 +528,7 @@ class SchoolPoints(MacroElement):
               document.body.setAttribute("data-schools-drawn", String(idx.length));
             }); });
             // Names are only needed for tooltips: fetch them once the dots are up.
-            fetchOnce(o.labelsUrl).then(function (l) { labels = l; });
+            atlasMap.fetchOnce(o.labelsUrl).then(function (l) { labels = l; });
           }).catch(function (err) {
             document.body.setAttribute("data-schools-error", String(err));
             var note = L.control({position: "topright"});

@@ -177,6 +177,28 @@ def schools_table(
     return out
 
 
+REGISTER_COLUMNS = (
+    "link_id",
+    "school_urn",
+    "school",
+    "la_name",
+    "partner_urn",
+    "partner",
+    "partner_country",
+    "link_types",
+    "mode",
+    "status",
+    "start_date",
+    "end_date",
+    "meetings_this_year",
+    "notes",
+    "source",
+    "updated_by",
+    "updated_at",
+    "version",
+)
+
+
 def register_table(links_df: pd.DataFrame, schools_df: pd.DataFrame) -> pd.DataFrame:
     """The register with school names and LAs, for reading and exporting.
 
@@ -203,27 +225,7 @@ def register_table(links_df: pd.DataFrame, schools_df: pd.DataFrame) -> pd.DataF
     partner_school = out["partner_urn"].map(names)
     out["partner"] = partner_school.where(out["partner_urn"].notna(), out["partner_name"])
     out["link_types"] = out["link_types"].map(", ".join)
-    columns = [
-        "link_id",
-        "school_urn",
-        "school",
-        "la_name",
-        "partner_urn",
-        "partner",
-        "partner_country",
-        "link_types",
-        "mode",
-        "status",
-        "start_date",
-        "end_date",
-        "meetings_this_year",
-        "notes",
-        "source",
-        "updated_by",
-        "updated_at",
-        "version",
-    ]
-    return out[columns]
+    return out[list(REGISTER_COLUMNS)]
 
 
 def search_register(table_df: pd.DataFrame, text: str) -> pd.DataFrame:

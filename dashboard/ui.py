@@ -37,6 +37,121 @@ USER_KEY = "atlas_user"
 # Tables longer than this load rows lazily (no row selection); shorter ones are selectable.
 EAGER_TABLE_ROWS = 2_000
 
+# Every table's headings and number formats, in one place; pages pick the columns they show.
+_NUMBER = st.column_config.NumberColumn
+_COLUMNS: dict[str, object] = {
+    "urn": _NUMBER("URN", format="%d"),
+    "school_name": "School",
+    "school": "School",
+    "la_name": "Local authority",
+    "region": "Region",
+    "phase": "Phase",
+    "religious_character": "Religious character",
+    "white_british_pct": _NUMBER("White British (%)", format="%.1f"),
+    "diversity_index": _NUMBER("Diversity index", format="%.2f"),
+    "fsm_pct": _NUMBER("Free school meals (%)", format="%.1f"),
+    "eal_pct": _NUMBER("EAL (%)", format="%.1f"),
+    "links": _NUMBER("Links", format="%d"),
+    "link_id": _NUMBER("Link", format="%d"),
+    "school_urn": _NUMBER("School URN", format="%d"),
+    "partner_urn": _NUMBER("Partner URN", format="%d"),
+    "partner": "Partner school",
+    "partner_country": "Partner's country",
+    "link_types": "Types",
+    "mode": "Mode",
+    "status": "Status",
+    "start_date": st.column_config.DateColumn("Start", format="DD/MM/YYYY"),
+    "end_date": st.column_config.DateColumn("End", format="DD/MM/YYYY"),
+    "meetings_this_year": _NUMBER("Meetings this year", format="%d"),
+    "notes": "Notes",
+    "source": "Source",
+    "updated_by": "Last changed by",
+    "updated_at": st.column_config.DatetimeColumn("Last changed", format="DD/MM/YYYY HH:mm"),
+    "version": _NUMBER("Version", format="%d"),
+    "rank": _NUMBER("#", format="%d"),
+    "distance_km": _NUMBER("Distance (km)", format="%.1f"),
+    "contrast": st.column_config.ProgressColumn(
+        "How different (0-1)", min_value=0, max_value=1, format="%.2f"
+    ),
+    "existing_links": _NUMBER("Links it has", format="%d"),
+    "explanation": st.column_config.TextColumn("Why", width="large"),
+    "schools": _NUMBER("Schools", format="%d"),
+    "predominantly_white": _NUMBER("Predominantly white", format="%d"),
+    "with_contrasting_link": _NUMBER("With a contrasting link", format="%d"),
+    "gaps": _NUMBER("Gaps", format="%d"),
+    "linked_pct": _NUMBER("Linked (%)", format="%.1f"),
+    "situation": "What links it has",
+    "distance": _NUMBER("How different (0 = same)", format="%.2f"),
+}
+
+
+def columns(*names: str, **overrides: object) -> dict[str, object]:
+    """Column settings for ``st.dataframe`` from the shared registry (plus any overrides)."""
+    return {name: _COLUMNS[name] for name in names} | overrides
+
+
+SCHOOL_COLUMNS = columns(
+    "urn",
+    "school_name",
+    "la_name",
+    "phase",
+    "religious_character",
+    "white_british_pct",
+    "diversity_index",
+    "fsm_pct",
+    "eal_pct",
+    "links",
+)
+LINK_COLUMNS = columns(*(name for name in _COLUMNS if name in profiles.REGISTER_COLUMNS))
+BULK_COLUMNS = columns(
+    "link_id",
+    "school",
+    "partner",
+    "version",
+    status=st.column_config.SelectboxColumn(
+        "Status", options=list(links_store.STATUSES), required=True
+    ),
+    meetings_this_year=_NUMBER(
+        "Meetings this year", min_value=0, max_value=100, step=1, required=True
+    ),
+)
+PARTNER_COLUMNS = columns(
+    "rank",
+    "school_name",
+    "la_name",
+    "phase",
+    "religious_character",
+    "white_british_pct",
+    "fsm_pct",
+    "distance_km",
+    "contrast",
+    "existing_links",
+    "explanation",
+    "urn",
+)
+COVERAGE_COLUMNS = columns(
+    "la_name",
+    "region",
+    "schools",
+    "predominantly_white",
+    "with_contrasting_link",
+    "gaps",
+    "linked_pct",
+)
+GAP_COLUMNS = columns(
+    "urn",
+    "school_name",
+    "la_name",
+    "region",
+    "phase",
+    "religious_character",
+    "white_british_pct",
+    "fsm_pct",
+    "links",
+    "situation",
+)
+SIMILAR_COLUMNS = columns("la_name", "white_british_pct", "fsm_pct", "eal_pct", "distance")
+
 
 @st.cache_resource(show_spinner=False)
 def register_engine(url: str) -> sa.Engine:
@@ -188,19 +303,6 @@ def md_escape(text: object) -> str:
     value = "" if text is None or (isinstance(text, float) and pd.isna(text)) else str(text)
     return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>~$" else c for c in value)
 
-
-SCHOOL_COLUMNS = {
-    "urn": st.column_config.NumberColumn("URN", format="%d"),
-    "school_name": "School",
-    "la_name": "Local authority",
-    "phase": "Phase",
-    "religious_character": "Religious character",
-    "white_british_pct": st.column_config.NumberColumn("White British (%)", format="%.1f"),
-    "diversity_index": st.column_config.NumberColumn("Diversity index", format="%.2f"),
-    "fsm_pct": st.column_config.NumberColumn("Free school meals (%)", format="%.1f"),
-    "eal_pct": st.column_config.NumberColumn("EAL (%)", format="%.1f"),
-    "links": st.column_config.NumberColumn("Links", format="%d"),
-}
 
 # Widget key suffix -> SchoolFilter field, for the URL round trip.
 _FILTER_WIDGETS = {
@@ -542,40 +644,6 @@ def _known_urns() -> frozenset[int]:
     return frozenset(int(u) for u in loaders.load_schools()["urn"])
 
 
-LINK_COLUMNS = {
-    "link_id": st.column_config.NumberColumn("Link", format="%d"),
-    "school_urn": st.column_config.NumberColumn("School URN", format="%d"),
-    "school": "School",
-    "la_name": "Local authority",
-    "partner_urn": st.column_config.NumberColumn("Partner URN", format="%d"),
-    "partner": "Partner school",
-    "partner_country": "Partner's country",
-    "link_types": "Types",
-    "mode": "Mode",
-    "status": "Status",
-    "start_date": st.column_config.DateColumn("Start", format="DD/MM/YYYY"),
-    "end_date": st.column_config.DateColumn("End", format="DD/MM/YYYY"),
-    "meetings_this_year": st.column_config.NumberColumn("Meetings this year", format="%d"),
-    "notes": "Notes",
-    "source": "Source",
-    "updated_by": "Last changed by",
-    "updated_at": st.column_config.DatetimeColumn("Last changed", format="DD/MM/YYYY HH:mm"),
-    "version": st.column_config.NumberColumn("Version", format="%d"),
-}
-BULK_COLUMNS = {
-    "link_id": st.column_config.NumberColumn("Link", format="%d"),
-    "school": "School",
-    "partner": "Partner school",
-    "status": st.column_config.SelectboxColumn(
-        "Status", options=list(links_store.STATUSES), required=True
-    ),
-    "meetings_this_year": st.column_config.NumberColumn(
-        "Meetings this year", min_value=0, max_value=100, step=1, required=True
-    ),
-    "version": st.column_config.NumberColumn("Version", format="%d"),
-}
-
-
 def link_label(table_df: pd.DataFrame, link_id: int) -> str:
     """Label of a link for pickers, e.g. "#12 Pershore High School ↔ …"."""
     row = table_df[table_df["link_id"] == link_id].iloc[0]
@@ -849,24 +917,6 @@ def pct(value: object) -> str:
     return "no data" if value is None or pd.isna(value) else f"{float(value):.1f} %"
 
 
-PARTNER_COLUMNS = {
-    "rank": st.column_config.NumberColumn("#", format="%d"),
-    "school_name": "School",
-    "la_name": "Local authority",
-    "phase": "Phase",
-    "religious_character": "Religious character",
-    "white_british_pct": st.column_config.NumberColumn("White British (%)", format="%.0f"),
-    "fsm_pct": st.column_config.NumberColumn("Free school meals (%)", format="%.0f"),
-    "distance_km": st.column_config.NumberColumn("Distance (km)", format="%.1f"),
-    "contrast": st.column_config.ProgressColumn(
-        "How different (0-1)", min_value=0, max_value=1, format="%.2f"
-    ),
-    "existing_links": st.column_config.NumberColumn("Links it has", format="%d"),
-    "explanation": st.column_config.TextColumn("Why", width="large"),
-    "urn": st.column_config.NumberColumn("URN", format="%d"),
-}
-
-
 def partner_table(ranked: pd.DataFrame) -> pd.DataFrame:
     """Ranked candidates with a rank column, in reading order."""
     out = ranked.assign(rank=range(1, len(ranked) + 1))
@@ -892,29 +942,6 @@ def religion_label(value: object) -> str:
     """Religious character for reading: "None" becomes "No religious character"."""
     text = str(value)
     return "No religious character" if text == "None" else text
-
-
-COVERAGE_COLUMNS = {
-    "la_name": "Local authority",
-    "region": "Region",
-    "schools": st.column_config.NumberColumn("Schools", format="%d"),
-    "predominantly_white": st.column_config.NumberColumn("Predominantly white", format="%d"),
-    "with_contrasting_link": st.column_config.NumberColumn("With a contrasting link", format="%d"),
-    "gaps": st.column_config.NumberColumn("Gaps", format="%d"),
-    "linked_pct": st.column_config.NumberColumn("Linked (%)", format="%.1f"),
-}
-GAP_COLUMNS = {
-    "urn": st.column_config.NumberColumn("URN", format="%d"),
-    "school_name": "School",
-    "la_name": "Local authority",
-    "region": "Region",
-    "phase": "Phase",
-    "religious_character": "Religious character",
-    "white_british_pct": st.column_config.NumberColumn("White British (%)", format="%.1f"),
-    "fsm_pct": st.column_config.NumberColumn("Free school meals (%)", format="%.1f"),
-    "links": st.column_config.NumberColumn("Links", format="%d"),
-    "situation": "What links it has",
-}
 
 
 def outliers_in(schools_df: pd.DataFrame) -> pd.DataFrame:
@@ -1059,15 +1086,6 @@ def segregation_table() -> pd.DataFrame:
         loaders.load_schools(), "la_name", outliers_df=loaders.load_neighbour_outliers()
     )
     return table.round(dict.fromkeys(segregation.INDEX_LABELS, 3) | {"white_british_pct": 1})
-
-
-SIMILAR_COLUMNS = {
-    "la_name": "Local authority",
-    "white_british_pct": st.column_config.NumberColumn("White British (%)", format="%.1f"),
-    "fsm_pct": st.column_config.NumberColumn("Free school meals (%)", format="%.1f"),
-    "eal_pct": st.column_config.NumberColumn("EAL (%)", format="%.1f"),
-    "distance": st.column_config.NumberColumn("How different (0 = same)", format="%.2f"),
-}
 
 
 def flash(message: str) -> None:
