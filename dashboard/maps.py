@@ -264,7 +264,17 @@ _BASE_CSS = """
 """
 
 
-class RegionOutlines(MacroElement):
+class _Script(MacroElement):
+    """A map element that is a script template plus the values it reads."""
+
+    def __init__(self, name: str, **values: object) -> None:
+        super().__init__()
+        self._name = name
+        for key, value in values.items():
+            setattr(self, key, value)
+
+
+class RegionOutlines(_Script):
     """The nine regions as dark outlines, fetched from a static GeoJSON file."""
 
     _template = Template(
@@ -288,12 +298,10 @@ class RegionOutlines(MacroElement):
     )
 
     def __init__(self, url: str) -> None:
-        super().__init__()
-        self._name = "RegionOutlines"
-        self.url = url
+        super().__init__("RegionOutlines", url=url)
 
 
-class LocalAuthorityShading(MacroElement):
+class LocalAuthorityShading(_Script):
     """LA polygons shaded by a pupil-weighted measure; predominantly white LAs outlined."""
 
     _template = Template(
@@ -334,12 +342,10 @@ class LocalAuthorityShading(MacroElement):
     )
 
     def __init__(self, options: dict) -> None:
-        super().__init__()
-        self._name = "LocalAuthorityShading"
-        self.options = options
+        super().__init__("LocalAuthorityShading", options=options)
 
 
-class SchoolPoints(MacroElement):
+class SchoolPoints(_Script):
     """Schools as dots drawn on one canvas in a single pass, coloured in the browser.
 
     The points file is fetched once per page and cached; ``mask`` (base64 bits)
@@ -545,12 +551,10 @@ class SchoolPoints(MacroElement):
     )
 
     def __init__(self, options: dict) -> None:
-        super().__init__()
-        self._name = "SchoolPoints"
-        self.options = options
+        super().__init__("SchoolPoints", options=options)
 
 
-class FitBounds(MacroElement):
+class FitBounds(_Script):
     """Fit the map to bounds now, and again once st_folium has given the frame its height."""
 
     _template = Template(
@@ -570,12 +574,10 @@ class FitBounds(MacroElement):
     )
 
     def __init__(self, bounds: list[list[float]]) -> None:
-        super().__init__()
-        self._name = "FitBounds"
-        self.bounds = bounds
+        super().__init__("FitBounds", bounds=bounds)
 
 
-class Legend(MacroElement):
+class Legend(_Script):
     """A legend control that lives and dies with its feature group."""
 
     _template = Template(
@@ -602,9 +604,7 @@ class Legend(MacroElement):
     )
 
     def __init__(self, legend_html: str) -> None:
-        super().__init__()
-        self._name = "Legend"
-        self.html = legend_html
+        super().__init__("Legend", html=legend_html)
 
 
 def legend_html(

@@ -920,22 +920,7 @@ def pct(value: object) -> str:
 def partner_table(ranked: pd.DataFrame) -> pd.DataFrame:
     """Ranked candidates with a rank column, in reading order."""
     out = ranked.assign(rank=range(1, len(ranked) + 1))
-    return out[
-        [
-            "rank",
-            "school_name",
-            "la_name",
-            "phase",
-            "religious_character",
-            "white_british_pct",
-            "fsm_pct",
-            "distance_km",
-            "contrast",
-            "existing_links",
-            "explanation",
-            "urn",
-        ]
-    ]
+    return out[list(PARTNER_COLUMNS)]
 
 
 def religion_label(value: object) -> str:
