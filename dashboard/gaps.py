@@ -124,6 +124,31 @@ def link_status_by_school(
     return out
 
 
+def gap_mask(
+    schools_df: pd.DataFrame,
+    status_df: pd.DataFrame,
+    threshold_pct: float = PREDOMINANTLY_WHITE_PCT,
+) -> pd.Series:
+    """True for predominantly white schools without an active link to a contrasting school.
+
+    Parameters
+    ----------
+    schools_df : pandas.DataFrame
+        Schools with ``white_british_pct``.
+    status_df : pandas.DataFrame
+        :func:`link_status_by_school` for the same rows (same index).
+    threshold_pct : float
+        White British share (%) at or above which a school counts.
+
+    Returns
+    -------
+    pandas.Series
+        Boolean, indexed like ``schools_df``.
+    """
+    white = metrics.flag_predominantly_white(schools_df["white_british_pct"], threshold_pct)
+    return white & ~status_df.loc[schools_df.index, "has_contrasting_link"]
+
+
 def find_gaps(
     schools_df: pd.DataFrame,
     status_df: pd.DataFrame,
@@ -148,8 +173,7 @@ def find_gaps(
         ``phase``, ``religious_character``, ``white_british_pct``, ``fsm_pct``,
         ``links`` and ``situation`` (what links it has, in words).
     """
-    white = metrics.flag_predominantly_white(schools_df["white_british_pct"], threshold_pct)
-    gap = white & ~status_df["has_contrasting_link"]
+    gap = gap_mask(schools_df, status_df, threshold_pct)
     columns = [
         "urn",
         "school_name",

@@ -24,19 +24,7 @@ from dashboard.links_store import LINK_TYPES, MODES, STATUSES, LinkInput
 
 MAX_FILE_BYTES = 5_000_000
 MAX_ROWS = 5_000
-FIELDS = (
-    "school_urn",
-    "partner_urn",
-    "partner_name",
-    "partner_country",
-    "link_types",
-    "mode",
-    "status",
-    "start_date",
-    "end_date",
-    "meetings_this_year",
-    "notes",
-)
+FIELDS = links_store.EDITABLE_FIELDS
 REQUIRED_FIELDS = ("school_urn", "link_types", "status")
 FIELD_LABELS = {
     "school_urn": "School URN",

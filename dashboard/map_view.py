@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import map_data, maps, metrics
+from dashboard import gaps, map_data, maps, metrics
 
 FOCUS_OPTIONS = {
     "all": "All schools",
@@ -88,8 +88,7 @@ def focus_schools(
     if focus == "all":
         return shown_df
     if focus == "gaps":
-        white = metrics.flag_predominantly_white(shown_df["white_british_pct"], threshold_pct)
-        return shown_df[white & ~status_df.loc[shown_df.index, "has_contrasting_link"]]
+        return shown_df[gaps.gap_mask(shown_df, status_df, threshold_pct)]
     if focus == "outliers":
         return shown_df[outliers_df.loc[shown_df.index, "flag"] != ""]
     return shown_df
