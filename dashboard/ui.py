@@ -396,7 +396,7 @@ def filter_from_state(prefix: str) -> tuple[filters.SchoolFilter, list[str]]:
     near_urn = None
     near = str(state.get(f"{prefix}_near", "")).strip()
     if near:
-        if near.isdigit() and int(near) in set(loaders.load_schools()["urn"].tolist()):
+        if near.isdigit() and int(near) in known_urns():
             near_urn = int(near)
         else:
             problems.append(
