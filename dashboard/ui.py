@@ -808,6 +808,15 @@ def import_wizard(engine: sa.Engine, user: User, links_df: pd.DataFrame) -> None
         hide_index=True,
         width="stretch",
         key="register_report",
+        column_config={
+            "row": _NUMBER("Row in file", format="%d"),
+            "result": "Result",
+            "message": st.column_config.TextColumn("What the check found", width="large"),
+            "school_urn": "School URN",
+            "partner_urn": "Partner URN",
+            "link_types": "Types",
+            "status": "Status",
+        },
     )
     if not report.ok:
         st.error(

@@ -85,7 +85,7 @@ st.dataframe(
         "la_name": "Local authority",
         "phase": "Phase",
         "establishment_type": "Type",
-        "reason": "Why no figures",
+        "reason": st.column_config.TextColumn("Why no figures", width="large"),
     },
 )
 st.download_button(
