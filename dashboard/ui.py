@@ -823,6 +823,13 @@ def import_wizard(engine: sa.Engine, user: User, links_df: pd.DataFrame) -> None
             f"{len(report.errors)} row(s) have problems: nothing will be imported until "
             "they are fixed. Correct them in the spreadsheet and upload it again."
         )
+        # The same problems as plain text, so long messages are never cut off in the grid.
+        st.markdown(
+            "\n".join(
+                f"* Row {row.row}: {md_escape(row.message)}"
+                for row in report.errors.head(50).itertuples(index=False)
+            )
+        )
         return
     sha = link_import.file_checksum(content)
     seen = links_store.import_seen(engine, sha)
