@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from dashboard import ui
+from dashboard.app import navigation
 
 st.set_page_config(
     page_title="School Links Atlas", page_icon=":material/diversity_3:", layout="wide"
 )
-ui.run_navigation()
+navigation.run_navigation()

@@ -12,13 +12,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dashboard import readers
+from dashboard.data import embedded
 
 
 def load_all() -> int:
-    schools = readers.read_schools()
-    las = readers.read_local_authorities()
-    regions = readers.read_regions()
+    schools = embedded.read_schools()
+    las = embedded.read_local_authorities()
+    regions = embedded.read_regions()
     return len(schools) + len(las) + len(regions)
 
 

@@ -38,7 +38,8 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError  # noqa: E402
 
 from bench.server import CHROMIUM_ARGS, CHROMIUM_PATH, choose_option, running_app  # noqa: E402
-from dashboard import map_data, maps, readers  # noqa: E402
+from dashboard.data import embedded, map_files  # noqa: E402
+from dashboard.maps import assets, school_map  # noqa: E402
 
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
@@ -48,11 +49,11 @@ def build_naive_html(static_url: str) -> tuple[str, float]:
     import folium
 
     start = time.perf_counter()
-    schools = readers.read_schools()
-    m = folium.Map(location=maps.ENGLAND_CENTRE, zoom_start=6, tiles=None)
+    schools = embedded.read_schools()
+    m = folium.Map(location=school_map.ENGLAND_CENTRE, zoom_start=6, tiles=None)
     for row in schools.itertuples(index=False):
         folium.Marker([row.geometry.y, row.geometry.x], tooltip=str(row.school_name)).add_to(m)
-    maps.localise_assets(m, static_url)
+    assets.localise_assets(m, static_url)
     page = m.get_root().render()
     elapsed = time.perf_counter() - start
     marker = (
@@ -205,10 +206,10 @@ def main() -> None:
     uncompressed = sum(
         (ROOT / "static" / "data" / name).stat().st_size
         for name in (
-            map_data.POINTS_FILE,
-            map_data.LABELS_FILE,
-            map_data.LA_GEOJSON_FILE,
-            map_data.REGIONS_GEOJSON_FILE,
+            map_files.POINTS_FILE,
+            map_files.LABELS_FILE,
+            map_files.LA_GEOJSON_FILE,
+            map_files.REGIONS_GEOJSON_FILE,
         )
     )
     print(f"england_map_data_uncompressed_mb: {uncompressed / 1e6:.2f}")

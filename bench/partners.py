@@ -23,12 +23,14 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dashboard import gaps, links_store, pairing, partners, readers
+from dashboard.analysis import gaps, pairing, partners
+from dashboard.data import embedded
+from dashboard.register import model
 
 
 def main() -> None:
-    schools = readers.read_schools()
-    las = readers.read_local_authorities()
+    schools = embedded.read_schools()
+    las = embedded.read_local_authorities()
     start = time.perf_counter()
     index = partners.PartnerIndex(schools)
     build_s = time.perf_counter() - start
@@ -47,7 +49,7 @@ def main() -> None:
 
     kent = schools[schools["la_name"] == "Kent"]
     start = time.perf_counter()
-    status = gaps.link_status_by_school(schools, pd.DataFrame(columns=links_store.LINK_COLUMNS))
+    status = gaps.link_status_by_school(schools, pd.DataFrame(columns=model.LINK_COLUMNS))
     kent_gaps = gaps.find_gaps(kent, status.loc[kent.index])
     neighbours = pairing.neighbouring_las(las, "Kent")
     candidates = schools[schools["la_name"].isin(["Kent", *neighbours])]["urn"]

@@ -73,7 +73,8 @@ def app_process(
     process = subprocess.Popen(
         command,
         cwd=ROOT,
-        env={**os.environ, **(env or {})},
+        # Test hooks let browser tests and benchmarks see when and where schools are drawn.
+        env={**os.environ, "ATLAS_TEST_HOOKS": "1", **(env or {})},
         stdout=log,
         stderr=log,
         start_new_session=True,

@@ -95,3 +95,30 @@ PHASES = (
 # "Predominantly white": pupil-weighted White British share at or above this.
 PREDOMINANTLY_WHITE_PCT = 80.0
 TOTAL_STATE_SCHOOLS = 21_975
+
+# The register's vocabulary, used by the model, forms, importer, analyses and maps.
+LINK_TYPES = ("ethnicity", "faith", "socio-economic", "international", "other")
+MODES = ("in person", "virtual", "both", "not recorded")
+STATUSES = ("proposed", "active", "ended")
+
+# A partner "contrasts" when the combined difference (0-1) is at least this.
+MIN_CONTRAST = 0.25
+# The neighbour rule (iCoCo, SchoolDash): compare a school with its nearest same-phase
+# schools and flag it when its White British share differs by more than these points.
+NEIGHBOURS = 10
+NEIGHBOUR_GAP_POINTS = 15.0
+NEIGHBOUR_RULE = (
+    f"more than {NEIGHBOUR_GAP_POINTS:g} points above or below the average of the "
+    f"{NEIGHBOURS} nearest schools of the same phase"
+)
+# Contact research ties lasting effects to pupils meeting at least this often a year.
+MEETINGS_FOR_IMPACT = 2
+MEETINGS_RULE = f"met at least {MEETINGS_FOR_IMPACT} times this school year"
+
+# Viridis in five classes, lightest for the lowest values: colour-blind safe and
+# still ordered when printed in greyscale. Shared by the maps and the charts.
+PALETTE = ("#fde725", "#5ec962", "#21918c", "#3b528b", "#440154")
+NO_DATA_COLOUR = "#bdbdbd"
+
+# Browser test hooks (e.g. a school's pixel position) exist only when this is set.
+TEST_HOOKS = os.environ.get("ATLAS_TEST_HOOKS", "") == "1"

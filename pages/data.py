@@ -3,10 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import config, coverage, exports, loaders, ui
+from dashboard import config
+from dashboard.app import loaders, navigation
+from dashboard.data import coverage
+from dashboard.register import exports
 
 st.title("About the data")
-ui.guard_page(__file__)
+navigation.guard_page(__file__)
 st.markdown(
     f"""
 This atlas shows **every open state-funded school in England** — {config.TOTAL_STATE_SCHOOLS:,}
@@ -38,12 +41,13 @@ cols[1].metric(
 cols[2].metric("Figures from a predecessor school", f"{via_predecessor:,}")
 cols[3].metric("Without ethnicity figures", f"{len(schools_df) - with_ethnicity:,}")
 st.caption(
-    "A school whose reference number (URN) changed after January 2023 — usually on becoming an "
+    f"A school whose reference number (URN) changed after {config.CENSUS_DATE} — usually on "
+    "becoming an "
     "academy — is given the census figures of the school it replaced."
 )
 
 st.subheader("Coverage by local authority")
-coverage_df = coverage.coverage_by_la(schools_df)
+coverage_df = coverage.census_coverage_by_la(schools_df)
 st.dataframe(
     coverage_df,
     hide_index=True,

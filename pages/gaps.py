@@ -3,22 +3,16 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import (
-    config,
-    exports,
-    gaps,
-    links_store,
-    loaders,
-    maps,
-    pairing,
-    partners,
-    profiles,
-    ui,
-)
-from dashboard.auth import OFFICER
+from dashboard import config
+from dashboard.analysis import gaps, pairing, partners, profiles
+from dashboard.app import gaps_page, loaders, navigation, widgets
+from dashboard.maps import partner_maps, school_map
+from dashboard.register import exports
+from dashboard.register.auth import OFFICER
+from dashboard.register.model import RegisterError
 
 st.title("Gaps and pairing plan")
-user = ui.guard_page(__file__)
+user = navigation.guard_page(__file__)
 st.markdown(
     "A **gap** is a predominantly white school with no *active* link to a school whose pupils "
     "differ from its own. Proposed links, links abroad and links with similar schools do not "
@@ -37,13 +31,12 @@ min_contrast = sb.slider(
     0.05,
     key="gaps_min_contrast",
 )
-include_demo = ui.demo_toggle("gaps_demo")
-links_df = ui.links(include_demo)
-status_df = ui.link_status(links_df)
-coverage_df = gaps.coverage_by_la(schools_gdf, status_df, threshold_pct=threshold)
-st.caption(
-    f"{config.CENSUS_SOURCE}; {config.REGISTER_SOURCE}. {ui.register_date_caption(ui.register())}"
-)
+include_demo = widgets.demo_toggle("gaps_demo")
+links_df = loaders.load_links(include_demo)
+status_df = loaders.load_link_status(schools_gdf, links_df)
+coverage_df = gaps.link_coverage_by_la(schools_gdf, status_df, threshold_pct=threshold)
+register_note = widgets.register_date_caption(loaders.register())
+st.caption(f"{config.CENSUS_SOURCE}; {config.REGISTER_SOURCE}. {register_note}")
 
 st.subheader("Coverage by local authority")
 st.dataframe(
@@ -52,7 +45,7 @@ st.dataframe(
     width="stretch",
     height=300,
     key="gaps_coverage",
-    column_config=ui.COVERAGE_COLUMNS,
+    column_config=gaps_page.COVERAGE_COLUMNS,
     alt="Predominantly white schools and links by LA",
 )
 st.download_button(
@@ -67,11 +60,12 @@ las = sorted(schools_gdf["la_name"].astype(str).unique())
 la = st.selectbox("Local authority", las, index=las.index("Worcestershire"), key="gaps_la")
 in_la = schools_gdf["la_name"] == la
 gap_df = gaps.find_gaps(schools_gdf[in_la], status_df[in_la], threshold_pct=threshold)
-outliers_df = ui.outliers_in(schools_gdf[in_la])
+outliers_df = gaps.outliers_table(schools_gdf[in_la], loaders.load_neighbour_outliers())
 left, right = st.columns(2)
 left.metric("Gaps in " + la, f"{len(gap_df):,}")
 right.metric(
-    "Schools far more or less White British than their 10 nearest", f"{len(outliers_df):,}"
+    f"Schools far more or less White British than their {config.NEIGHBOURS} nearest",
+    f"{len(outliers_df):,}",
 )
 tab_gaps, tab_outliers, tab_plan = st.tabs(["Gaps", "Compared with neighbours", "Pairing plan"])
 with tab_gaps:
@@ -80,7 +74,7 @@ with tab_gaps:
         hide_index=True,
         width="stretch",
         key="gaps_table",
-        column_config=ui.GAP_COLUMNS,
+        column_config=gaps_page.GAP_COLUMNS,
         alt=f"Gaps in {la}",
     )
     st.download_button(
@@ -92,8 +86,7 @@ with tab_gaps:
     )
 with tab_outliers:
     st.markdown(
-        "Schools whose share of White British pupils is more than 15 points above or "
-        "below the average of their 10 nearest schools of the same phase (the rule used "
+        f"Schools whose share of White British pupils is {config.NEIGHBOUR_RULE} (the rule used "
         "by iCoCo and SchoolDash)."
     )
     st.dataframe(outliers_df, hide_index=True, width="stretch", key="gaps_outliers")
@@ -116,7 +109,7 @@ with tab_plan:
             st.session_state["gaps_plan"] = (
                 la,
                 pairing.plan_pairings(
-                    ui.partner_index(),
+                    loaders.load_partner_index(),
                     gap_df["urn"].tolist(),
                     candidates.tolist(),
                     scoring=partners.Scoring(max_km=float(max_km)),
@@ -134,15 +127,17 @@ with tab_plan:
         )
         if not plan.pairs.empty:
             st_folium(
-                maps.build_plan_map(
-                    plan.pairs, schools_gdf, data_version=maps.data_version(loaders.load_manifest())
+                partner_maps.build_plan_map(
+                    plan.pairs,
+                    schools_gdf,
+                    data_version=school_map.data_version(loaders.load_manifest()),
                 ),
                 key="gaps_plan_map",
                 height=560,
                 use_container_width=True,
                 returned_objects=[],
             )
-        chosen = ui.plan_table(plan.pairs)
+        chosen = gaps_page.plan_table(plan.pairs)
         st.download_button(
             "Download the plan (CSV)",
             exports.to_csv_bytes(plan.pairs),
@@ -159,7 +154,9 @@ with tab_plan:
             disabled=chosen.empty,
         ):
             try:
-                added = ui.add_plan_links(chosen, user)
+                added = gaps_page.add_plan_links(
+                    loaders.register(), chosen, user, loaders.load_known_urns()
+                )
                 st.success(f"{added} proposed link(s) added to the register.")
-            except (links_store.RegisterError, PermissionError) as exc:
+            except (RegisterError, PermissionError) as exc:
                 st.error(str(exc))

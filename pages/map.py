@@ -3,17 +3,14 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import config, exports, filters, loaders, maps, ui
-from dashboard.map_view import (
-    FOCUS_OPTIONS,
-    build_map_inputs,
-    filter_options,
-    focus_schools,
-    las_in,
-)
+from dashboard import config
+from dashboard.analysis import filters, gaps
+from dashboard.app import loaders, map_page, navigation, url_state, widgets
+from dashboard.maps import school_map, view
+from dashboard.register import exports
 
 st.title("Map of schools")
-ui.guard_page(__file__)
+navigation.guard_page(__file__)
 st.markdown(
     "Every open state-funded school in England, coloured by its intake. Hover over a school "
     "for its name; click it (or a row in the table) for details. Shaded areas are local "
@@ -22,35 +19,35 @@ st.markdown(
 
 schools_gdf = loaders.load_schools()
 options = {
-    **filter_options(schools_gdf),
+    **view.filter_options(schools_gdf),
     "measures": list(config.MEASURES),
-    "focus": list(FOCUS_OPTIONS),
+    "focus": list(view.FOCUS_OPTIONS),
 }
 if "map_initialised" not in st.session_state:  # first run: take the filters from the URL
-    ui.apply_query_params("map", options)
+    url_state.apply_query_params("map", options)
     st.session_state["map_initialised"] = True
-ui.set_defaults(ui.MAP_DEFAULTS)
+widgets.set_defaults(url_state.MAP_DEFAULTS)
 
 # The map is drawn before the sidebar widgets so that it starts loading first; the
 # widgets' values are already in session state (defaults, the URL, or the last change).
 state = st.session_state
 measure, threshold, focus = state["map_measure"], state["map_threshold"], state["map_focus"]
 include_demo = state["map_demo"]
-flt, problems = ui.filter_from_state("map")
+flt, problems = url_state.filter_from_state("map", loaders.load_known_urns())
 for problem in problems:
     st.error(problem)
-ui.demo_banner(include_demo)
-links_df = ui.links(include_demo)
-status_df = ui.link_status(links_df)
-shown = filters.filter_schools(schools_gdf, flt, ui.linked_urns(status_df))
-shown = focus_schools(
+widgets.demo_banner(include_demo)
+links_df = loaders.load_links(include_demo)
+status_df = loaders.load_link_status(schools_gdf, links_df)
+shown = filters.filter_schools(schools_gdf, flt, gaps.linked_urns(schools_gdf, status_df))
+shown = view.focus_schools(
     shown,
     focus,
     status_df,
     loaders.load_neighbour_outliers() if focus == "outliers" else None,
     threshold,
 )
-ui.write_query_params(
+url_state.write_query_params(
     "map",
     flt,
     extra={"measure": measure, "threshold": threshold, "show": focus, "demo": int(include_demo)},
@@ -58,34 +55,34 @@ ui.write_query_params(
 
 st.markdown(f"**{len(shown):,} schools shown** of {len(schools_gdf):,}.")
 left, right = st.columns([3, 2], gap="medium")
-table_df = ui.schools_table(shown, links_df)
+table_df = loaders.load_schools_table(shown, links_df)
 # Clicks arrive in session state before this run, so the ring can follow them at once.
-selected = ui.selected_school("map", state.get("map_folium"), table_df)
-version = maps.data_version(loaders.load_manifest())
-inputs = build_map_inputs(
+selected = map_page.selected_school("map", state.get("map_folium"), table_df)
+version = school_map.data_version(loaders.load_manifest())
+inputs = view.build_map_inputs(
     schools_gdf,
     shown,
     loaders.load_la_summary(),
     measure,
     threshold,
     links_df,
-    fit=ui.changed("map_view", (flt, focus)),
+    fit=widgets.changed("map_view", (flt, focus)),
     selected_urn=selected,
 )
 with left:
     st_folium(
-        maps.build_base_map(data_version=version),
+        school_map.build_base_map(data_version=version),
         key="map_folium",
         height=640,
         use_container_width=True,
         returned_objects=["last_object_clicked_tooltip"],
-        feature_group_to_add=maps.build_school_layers(
+        feature_group_to_add=school_map.build_school_layers(
             **inputs, links_are_demo=include_demo, data_version=version
         ),
     )
     st.caption(
         f"{config.CENSUS_SOURCE}; {config.REGISTER_SOURCE}. "
-        f"{ui.register_date_caption(ui.register())} {config.OGL_ATTRIBUTION}"
+        f"{widgets.register_date_caption(loaders.register())} {config.OGL_ATTRIBUTION}"
     )
 
 sb = st.sidebar
@@ -98,10 +95,10 @@ sb.selectbox(
 sb.slider(
     "“Predominantly white” means at least this % White British", 50, 95, step=5, key="map_threshold"
 )
-sb.radio("Show", list(FOCUS_OPTIONS), key="map_focus", format_func=FOCUS_OPTIONS.get)
+sb.radio("Show", list(view.FOCUS_OPTIONS), key="map_focus", format_func=view.FOCUS_OPTIONS.get)
 sb.markdown("**Filters**")
 sb.multiselect("Region", options["regions"], key="map_region")
-sb.multiselect("Local authority", las_in(schools_gdf, state["map_region"]), key="map_la")
+sb.multiselect("Local authority", view.las_in(schools_gdf, state["map_region"]), key="map_la")
 sb.multiselect("Phase", options["phases"], key="map_phase")
 sb.multiselect("Religious character", options["religions"], key="map_faith")
 sb.multiselect("Diversity", filters.DIVERSITY_BANDS, key="map_diversity")
@@ -119,19 +116,19 @@ sb.selectbox(
 sb.text_input("Search by name, URN or postcode", key="map_q")
 sb.text_input("Schools near this URN", key="map_near", placeholder="e.g. 136925")
 sb.selectbox("Within", [1, 2, 5, 10, 15, 20, 30, 50], key="map_km", format_func=lambda v: f"{v} km")
-sb.toggle("Show illustrative demo links", key="map_demo", help=ui.DEMO_HELP)
+sb.toggle("Show illustrative demo links", key="map_demo", help=widgets.DEMO_HELP)
 
 with right:
     if selected is not None:
-        ui.school_details(schools_gdf, links_df, selected)
-    if len(table_df) > ui.EAGER_TABLE_ROWS:  # big tables stream rows as the user scrolls
+        map_page.school_details(schools_gdf, links_df, selected)
+    if len(table_df) > widgets.EAGER_TABLE_ROWS:  # big tables stream rows as the user scrolls
         st.dataframe(
             table_df,
             key="map_table_lazy",
             lazy=True,
             hide_index=True,
             height=420,
-            column_config=ui.SCHOOL_COLUMNS,
+            column_config=widgets.SCHOOL_COLUMNS,
             alt="Schools shown on the map",
         )
         st.caption("Pick a school on the map, or search for it, to see its details.")
@@ -143,7 +140,7 @@ with right:
             selection_mode="single-row",
             hide_index=True,
             height=420,
-            column_config=ui.SCHOOL_COLUMNS,
+            column_config=widgets.SCHOOL_COLUMNS,
             alt="Schools shown on the map",
         )
     st.download_button(

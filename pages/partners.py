@@ -3,10 +3,14 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import config, contrast, exports, loaders, maps, partners, profiles, ui
+from dashboard import config
+from dashboard.analysis import contrast, partners, profiles
+from dashboard.app import loaders, navigation, partners_page, text, widgets
+from dashboard.maps import partner_maps, school_map
+from dashboard.register import exports
 
 st.title("Find a partner school")
-user = ui.guard_page(__file__)
+user = navigation.guard_page(__file__)
 st.markdown(
     "Pick your school to see nearby schools whose pupils differ most from yours — in ethnic "
     "make-up, religious character and social mix — so that your pupils can meet pupils of "
@@ -16,7 +20,7 @@ st.markdown(
 schools_gdf = loaders.load_schools()
 requested = st.query_params.get("school")
 default_urn = user.school_urn or (int(requested) if requested and requested.isdigit() else None)
-urn = ui.school_picker(schools_gdf, key="partners_school", default_urn=default_urn)
+urn = widgets.school_picker(schools_gdf, key="partners_school", default_urn=default_urn)
 
 sb = st.sidebar
 sb.markdown("**Search settings**")
@@ -37,7 +41,7 @@ try:
 except ValueError:
     st.error("Give at least one difference a weight above 0; the usual weights are used.")
     weights = contrast.ContrastWeights()
-include_demo = ui.demo_toggle("partners_demo")
+include_demo = widgets.demo_toggle("partners_demo")
 
 if urn is None:
     st.info("Type part of your school's name, its URN or its postcode above.")
@@ -46,18 +50,18 @@ if urn is None:
 scoring = partners.Scoring(weights=weights, max_km=float(max_km), same_phase=same_phase)
 with st.spinner("Finding partners…"):
     result = partners.suggest_partners(
-        ui.partner_index(),
+        loaders.load_partner_index(),
         int(urn),
         scoring=scoring,
-        link_counts=profiles.link_counts(ui.links(include_demo)),
+        link_counts=profiles.link_counts(loaders.load_links(include_demo)),
     )
 school = result.school
-st.subheader(ui.md_escape(school["school_name"]))
+st.subheader(text.md_escape(school["school_name"]))
 st.markdown(
-    f"{ui.pct(school['white_british_pct'])} White British · "
-    f"{ui.religion_label(school['religious_character'])} · "
-    f"{ui.pct(school['fsm_pct'])} free school meals · {school['phase']} · "
-    f"{ui.md_escape(school['la_name'])}"
+    f"{text.pct(school['white_british_pct'])} White British · "
+    f"{text.religion_label(school['religious_character'])} · "
+    f"{text.pct(school['fsm_pct'])} free school meals · {school['phase']} · "
+    f"{text.md_escape(school['la_name'])}"
 )
 
 if result.ranked.empty:
@@ -70,11 +74,11 @@ else:
     left, right = st.columns([2, 3], gap="medium")
     with left:
         st_folium(
-            maps.build_partner_map(
+            partner_maps.build_partner_map(
                 school,
                 result.ranked,
                 schools_gdf,
-                data_version=maps.data_version(loaders.load_manifest()),
+                data_version=school_map.data_version(loaders.load_manifest()),
             ),
             key="partners_map",
             height=520,
@@ -82,13 +86,13 @@ else:
             returned_objects=[],
         )
     with right:
-        table = ui.partner_table(result.ranked)
+        table = partners_page.partner_table(result.ranked)
         st.dataframe(
             table,
             hide_index=True,
             width="stretch",
             key="partners_table",
-            column_config=ui.PARTNER_COLUMNS,
+            column_config=partners_page.PARTNER_COLUMNS,
             alt="Suggested partner schools, best first",
         )
         st.download_button(

@@ -2,21 +2,23 @@
 
 import streamlit as st
 
-from dashboard import exports, links_store, loaders, profiles, ui
-from dashboard.auth import PermissionDeniedError
-from dashboard.links_store import RegisterError
+from dashboard.app import import_page, loaders, navigation, register_page, text, widgets
+from dashboard.register import exports, queries, store, tables
+from dashboard.register.auth import PermissionDeniedError
+from dashboard.register.model import RegisterError
 
 st.title("Link register")
-user = ui.guard_page(__file__)
-engine = ui.register()
+user = navigation.guard_page(__file__)
+engine = loaders.register()
 schools_df = loaders.load_schools()
 st.markdown(
     "The council's own record of links between schools. Every change is saved with who made "
-    f"it and when. {ui.register_date_caption(engine)} Signed in as **{ui.md_escape(user.label)}**."
+    f"it and when. {widgets.register_date_caption(engine)} "
+    f"Signed in as **{text.md_escape(user.label)}**."
 )
-ui.show_flash()
-links_df = links_store.list_links(engine)
-table_df = profiles.register_table(links_df, schools_df)
+widgets.show_flash()
+links_df = queries.list_links(engine)
+table_df = tables.register_table(links_df, schools_df)
 tab_links, tab_add, tab_edit, tab_bulk, tab_import, tab_audit = st.tabs(
     [
         "Links",
@@ -30,14 +32,14 @@ tab_links, tab_add, tab_edit, tab_bulk, tab_import, tab_audit = st.tabs(
 
 with tab_links:
     query = st.text_input("Search links (school, partner, LA, notes, URN)", key="register_search")
-    shown = profiles.search_register(table_df, query)
+    shown = tables.search_register(table_df, query)
     st.markdown(f"**{len(shown):,} of {len(table_df):,} links**")
     st.dataframe(
         shown,
         hide_index=True,
         width="stretch",
         key="register_table",
-        column_config=ui.LINK_COLUMNS,
+        column_config=register_page.LINK_COLUMNS,
         alt="The council's register of links",
     )
     left, right = st.columns(2)
@@ -56,14 +58,14 @@ with tab_links:
     )
 
 with tab_add:
-    new_link = ui.link_form("register_add", schools_df)
+    new_link = register_page.link_form("register_add", schools_df)
     if st.button("Add link", type="primary", key="register_add_save"):
         if new_link is None:
             st.error("Choose the school first.")
         else:
             try:
-                saved = links_store.add_link(engine, new_link, user, known_urns=ui.known_urns())
-                ui.flash(f"Link #{saved.link_id} added.")  # rerun so every tab shows it
+                saved = store.add_link(engine, new_link, user, known_urns=loaders.load_known_urns())
+                widgets.flash(f"Link #{saved.link_id} added.")  # rerun so every tab shows it
             except (RegisterError, PermissionDeniedError) as exc:
                 st.error(str(exc))
 
@@ -74,13 +76,15 @@ with tab_edit:
         ids,
         key="register_edit_id",
         index=None,
-        format_func=lambda i: ui.link_label(table_df, i),
+        format_func=lambda i: register_page.link_label(table_df, i),
         placeholder="Choose a link",
     )
     if chosen is not None:
-        current = links_store.get_link(engine, int(chosen))
+        current = queries.get_link(engine, int(chosen))
         opened = st.session_state.setdefault(f"register_opened_{chosen}", current.version)
-        ui.link_editor(engine, user, schools_df, current, opened)
+        register_page.link_editor(
+            engine, user, schools_df, current, opened, loaders.load_known_urns()
+        )
 
 with tab_bulk:
     st.markdown(
@@ -96,17 +100,19 @@ with tab_bulk:
         hide_index=True,
         width="stretch",
         disabled=["link_id", "school", "partner", "version"],
-        column_config=ui.BULK_COLUMNS,
+        column_config=register_page.BULK_COLUMNS,
     )
     if st.button("Save these changes", key="register_bulk_save"):
-        for line in ui.save_bulk(engine, user, editable, edited):
+        for line in register_page.save_bulk(
+            engine, user, editable, edited, loaders.load_known_urns()
+        ):
             (st.error if line.startswith("Link") and "not saved" in line else st.success)(line)
 
 with tab_import:
-    ui.import_wizard(engine, user, links_df)
+    import_page.import_wizard(engine, user, links_df, loaders.load_known_urns())
 
 with tab_audit:
-    audit_df = links_store.audit_log(engine)
+    audit_df = queries.audit_log(engine)
     only = st.number_input(
         "Show one link's history (link number, 0 = all)", 0, step=1, key="register_audit_link"
     )

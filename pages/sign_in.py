@@ -2,20 +2,21 @@
 
 import streamlit as st
 
-from dashboard import accounts, auth, ui
+from dashboard.app import loaders, navigation, session, text
+from dashboard.register import accounts, auth
 
 st.title("Sign in")
-ui.guard_page(__file__)
-user = ui.current_user()
+navigation.guard_page(__file__)
+user = session.current_user()
 
 if user.role != auth.PUBLIC:
     st.markdown(
-        f"You are signed in as **{ui.md_escape(user.label)}** "
+        f"You are signed in as **{text.md_escape(user.label)}** "
         f"({auth.ROLE_LABELS[user.role].lower()})."
     )
     if st.button("Sign out", key="sign_in_out"):
-        st.session_state.pop(ui.USER_KEY, None)
-        if ui.oidc_configured() and st.user.is_logged_in:
+        st.session_state.pop(session.USER_KEY, None)
+        if session.oidc_configured() and st.user.is_logged_in:
             st.logout()
         st.rerun()
     st.stop()
@@ -24,7 +25,7 @@ st.markdown(
     "Without signing in you can see the map, the summary and partner suggestions. "
     "Council officers sign in to keep the link register."
 )
-if ui.oidc_configured():
+if session.oidc_configured():
     if st.button("Sign in with your council account", type="primary", key="sign_in_oidc"):
         st.login()
     st.stop()
@@ -40,15 +41,15 @@ if submitted:
     if failures >= 5:
         st.error("Too many failed attempts in this session. Close the browser tab and try again.")
     else:
-        signed = accounts.authenticate(ui.register(), username, password)
+        signed = accounts.authenticate(loaders.register(), username, password)
         if signed is None:
             st.session_state["sign_in_failures"] = failures + 1
             st.error("That username and password do not match an account.")
         else:
-            st.session_state[ui.USER_KEY] = signed
+            st.session_state[session.USER_KEY] = signed
             st.session_state.pop("sign_in_failures", None)
             st.rerun()
 st.caption(
     "No account? Ask the council's system administrator: accounts are created with "
-    "python -m dashboard.accounts add."
+    "python -m dashboard.register.accounts add."
 )

@@ -2,11 +2,15 @@
 
 import streamlit as st
 
-from dashboard import briefing, charts, config, exports, gaps, loaders, segregation, ui
-from dashboard import summary as s
+from dashboard import config
+from dashboard.analysis import gaps, segregation
+from dashboard.analysis import summary as s
+from dashboard.app import loaders, navigation, summary_page, widgets
+from dashboard.outputs import briefing, charts
+from dashboard.register import exports
 
 st.title("Summary and briefing")
-ui.guard_page(__file__)
+navigation.guard_page(__file__)
 st.markdown(
     "The state of school links in an area, in a few numbers and charts. Every chart has "
     "its table beside it, and the briefing for a local authority prints on one page."
@@ -42,18 +46,19 @@ threshold = st.sidebar.slider(
     5,
     key="summary_threshold",
 )
-include_demo = ui.demo_toggle("summary_demo")
+include_demo = widgets.demo_toggle("summary_demo")
 
 inside = s.in_area(schools_gdf, area)
 area_schools = schools_gdf[inside]
-links_df = ui.links(include_demo)
-status_df = ui.link_status(links_df)
+links_df = loaders.load_links(include_demo)
+status_df = loaders.load_link_status(schools_gdf, links_df)
 area_links = s.links_touching(links_df, set(area_schools["urn"].tolist()))
 numbers = s.headline(area_schools, status_df[inside], area_links, threshold_pct=threshold)
-register_note = ui.register_date_caption(ui.register())
+register_updated = widgets.register_updated_at(loaders.register())
+register_note = widgets.register_date_caption(loaders.register())
 
 st.subheader(area.label)
-ui.headline_metrics(numbers, threshold)
+summary_page.headline_metrics(numbers, threshold)
 st.caption(
     f"Pupils and intake: {config.CENSUS_SOURCE}. Schools: {config.REGISTER_SOURCE}. {register_note}"
 )
@@ -63,20 +68,20 @@ by_type = s.links_by_type_and_mode(area_links)
 growth = s.links_over_time(area_links)
 left, right = st.columns(2)
 with left:
-    ui.chart_with_table(
+    widgets.chart_with_table(
         charts.links_by_type(by_type), by_type, "summary_types", "Links by type and mode"
     )
 with right:
-    ui.chart_with_table(
+    widgets.chart_with_table(
         charts.links_growth(growth), growth, "summary_growth", "How links have grown, by start term"
     )
 
 st.subheader("How mixed are schools? Segregation by local authority")
 phase = st.radio("Phase", ["Primary", "Secondary"], horizontal=True, key="summary_phase")
-indices_df = ui.segregation_table()
+indices_df = loaders.load_segregation_table()
 phase_df = indices_df[indices_df["phase"] == phase].drop(columns="phase")
 highlight = area.name if area.kind == "la" else None
-ui.chart_with_table(
+widgets.chart_with_table(
     charts.dissimilarity_by_la(phase_df, highlight),
     phase_df,
     "summary_indices",
@@ -90,11 +95,11 @@ with st.expander("What the indices mean, and their formulas"):
         )
     st.markdown(
         "**Flagged (%)** — the share of the LA's schools whose White British share is "
-        "more than 15 points from the average of their 10 nearest same-phase schools."
+        f"{config.NEIGHBOUR_RULE}."
     )
 
 tables = {
-    "Headline": ui.headline_table(numbers),
+    "Headline": summary_page.headline_table(numbers),
     "Links by type": by_type,
     "Links by term": growth,
     "Segregation": phase_df,
@@ -106,7 +111,7 @@ if area.kind == "la":
     similar = s.similar_las(loaders.load_la_summary(), area.name)
     left, right = st.columns(2)
     with left:
-        ui.chart_with_table(
+        widgets.chart_with_table(
             charts.comparison(comparison),
             comparison,
             "summary_compare",
@@ -119,7 +124,7 @@ if area.kind == "la":
             hide_index=True,
             width="stretch",
             key="summary_similar",
-            column_config=ui.SIMILAR_COLUMNS,
+            column_config=summary_page.SIMILAR_COLUMNS,
         )
     gap_df = gaps.find_gaps(area_schools, status_df[inside], threshold_pct=threshold)
     tables.update({"Comparison": comparison, "Similar LAs": similar, "Gaps": gap_df})
@@ -132,9 +137,7 @@ if area.kind == "la":
             numbers,
             s.compare_areas(schools_gdf, area.name, region),
             gap_df,
-            register_date=register_note.removeprefix("Links: the council's register as of ").rstrip(
-                "."
-            ),
+            register_updated=register_updated,
             includes_demo=include_demo,
             threshold_pct=threshold,
         ),

@@ -13,8 +13,9 @@ import pytest
 import streamlit as st
 
 from bench.server import CHROMIUM_ARGS, CHROMIUM_PATH, running_app
-from dashboard import accounts, links_store
-from dashboard.build_data import RAW_FILES
+from dashboard.data.build import RAW_FILES
+from dashboard.register import accounts
+from dashboard.register import engine as register_engine
 from tests import postgres_server
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -91,7 +92,7 @@ def register_url(request, tmp_path) -> str:
 @pytest.fixture
 def register(register_url):
     """An engine on a migrated register (SQLite and PostgreSQL in turn)."""
-    engine = links_store.open_register(register_url)
+    engine = register_engine.open_register(register_url)
     yield engine
     engine.dispose()
 
@@ -129,7 +130,7 @@ def app_url(chromium, tmp_path_factory, account_password) -> Iterator[str]:
     """The real app on 127.0.0.1 with its own register and accounts, stopped by PID."""
     register_file = tmp_path_factory.mktemp("browser-register") / "register.sqlite3"
     url = f"sqlite:///{register_file}"
-    engine = links_store.open_register(url)
+    engine = register_engine.open_register(url)
     for username, (role, urn) in ACCOUNTS.items():
         accounts.create_user(
             engine,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bench.server import choose_option
-from dashboard import readers
+from dashboard.data import embedded
 
 pytestmark = pytest.mark.browser
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
@@ -29,7 +29,7 @@ def test_all_of_england_is_drawn(page, app_url):
 
 
 def test_worcestershire_filter_draws_its_schools_and_a_click_opens_details(page, app_url):
-    schools = readers.read_schools()
+    schools = embedded.read_schools()
     worcestershire = schools[schools["la_name"] == "Worcestershire"]
     page.goto(app_url)
     wait_for_drawn(page, 21_975)

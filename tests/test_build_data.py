@@ -10,14 +10,14 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from dashboard import build_data
-from dashboard.build_data import RAW_FILES
+from dashboard.data import build
+from dashboard.data.build import RAW_FILES
 from tests.conftest import ROOT
 
 
 @pytest.fixture
-def built(raw_dir: Path) -> build_data.BuiltData:
-    return build_data.build_all(raw_dir)
+def built(raw_dir: Path) -> build.BuiltData:
+    return build.build_all(raw_dir)
 
 
 def test_only_open_state_schools_are_kept(built):
@@ -88,10 +88,8 @@ def test_diversity_index_is_simpson(built):
 
 
 def test_build_is_deterministic(raw_dir, tmp_path):
-    first = build_data.write_outputs(build_data.build_all(raw_dir), tmp_path / "a", tmp_path / "sa")
-    second = build_data.write_outputs(
-        build_data.build_all(raw_dir), tmp_path / "b", tmp_path / "sb"
-    )
+    first = build.write_outputs(build.build_all(raw_dir), tmp_path / "a", tmp_path / "sa")
+    second = build.write_outputs(build.build_all(raw_dir), tmp_path / "b", tmp_path / "sb")
     assert first == second
 
 
@@ -112,7 +110,7 @@ def test_cli_refuses_bad_input_and_leaves_data_untouched(
 ):
     data_dir, static_dir = tmp_path / "data", tmp_path / "static"
     assert (
-        build_data.main(
+        build.main(
             [
                 "--raw-dir",
                 str(raw_dir),
@@ -135,7 +133,7 @@ def test_cli_refuses_bad_input_and_leaves_data_untouched(
     else:
         (raw_dir / RAW_FILES["register_links"]).write_bytes(b"")
     capsys.readouterr()
-    code = build_data.main(
+    code = build.main(
         ["--raw-dir", str(raw_dir), "--data-dir", str(data_dir), "--static-dir", str(static_dir)]
     )
     err = capsys.readouterr().err
@@ -146,9 +144,7 @@ def test_cli_refuses_bad_input_and_leaves_data_untouched(
 
 
 def test_manifest_lists_every_written_file(raw_dir, tmp_path):
-    manifest = build_data.write_outputs(
-        build_data.build_all(raw_dir), tmp_path / "d", tmp_path / "s"
-    )
+    manifest = build.write_outputs(build.build_all(raw_dir), tmp_path / "d", tmp_path / "s")
     on_disk = json.loads((tmp_path / "d" / "manifest.json").read_text())
     assert on_disk == manifest
     assert {"data/schools.parquet", "static/data/school_points.json"} <= set(manifest)
@@ -156,8 +152,6 @@ def test_manifest_lists_every_written_file(raw_dir, tmp_path):
 
 def test_readme_documents_every_school_column():
     readme = (ROOT / "data" / "README.md").read_text()
-    documented = [
-        c for c in build_data.SCHOOL_COLUMNS if c != "geometry" and not c.startswith("n_")
-    ]
+    documented = [c for c in build.SCHOOL_COLUMNS if c != "geometry" and not c.startswith("n_")]
     missing = [c for c in documented if f"`{c}`" not in readme]
     assert not missing

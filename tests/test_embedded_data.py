@@ -7,12 +7,13 @@ import json
 
 import pytest
 
-from dashboard import build_data, config, map_data, readers
+from dashboard import config
+from dashboard.data import build, embedded, map_files
 
 
 @pytest.fixture(scope="module")
 def schools():
-    return readers.read_schools()
+    return embedded.read_schools()
 
 
 def test_every_open_state_school_is_there_with_coordinates(schools):
@@ -42,21 +43,21 @@ def test_named_schools(schools):
 
 
 def test_every_school_la_has_a_boundary(schools):
-    las = readers.read_local_authorities()
+    las = embedded.read_local_authorities()
     assert len(las) == 153
     assert las.is_valid.all()
     assert schools["la_gss_code"].isin(las["la_gss_code"]).all()
-    assert len(readers.read_regions()) == 9
+    assert len(embedded.read_regions()) == 9
 
 
 def test_static_map_files_match_the_tables(schools):
-    points = json.loads((config.STATIC_DATA_DIR / map_data.LABELS_FILE).read_text("utf-8"))
+    points = json.loads((config.STATIC_DATA_DIR / map_files.LABELS_FILE).read_text("utf-8"))
     assert points["urn"] == schools["urn"].tolist()
     assert len(points["name"]) == len(schools)
 
 
 def test_manifest_checksums_match_the_files():
-    manifest = readers.read_manifest()
+    manifest = embedded.read_manifest()
     for name, info in manifest.items():
         digest = hashlib.sha256((config.ROOT_DIR / name).read_bytes()).hexdigest()
         assert digest == info["sha256"], name
@@ -66,7 +67,7 @@ def test_manifest_checksums_match_the_files():
     not config.RAW_DIR.exists(), reason="the official raw files are not beside the repository"
 )
 def test_data_is_rebuilt_byte_for_byte_from_the_official_files(tmp_path):
-    manifest = build_data.write_outputs(
-        build_data.build_all(config.RAW_DIR), tmp_path / "data", tmp_path / "static"
+    manifest = build.write_outputs(
+        build.build_all(config.RAW_DIR), tmp_path / "data", tmp_path / "static"
     )
-    assert manifest == readers.read_manifest()
+    assert manifest == embedded.read_manifest()

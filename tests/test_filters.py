@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboard import filters
-from dashboard.filters import SchoolFilter
+from dashboard.analysis import filters
+from dashboard.analysis.filters import SchoolFilter
 
 
 @pytest.fixture

@@ -9,27 +9,27 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import importer
-from dashboard.importer import DataImportError
+from dashboard.data import official, tidy
+from dashboard.data.official import DataImportError
 from tests.conftest import FIXTURES
 
 
 @pytest.fixture
 def register_df() -> pd.DataFrame:
-    return importer.read_register(FIXTURES / "register_extract.csv")
+    return official.read_register(FIXTURES / "register_extract.csv")
 
 
 @pytest.fixture
 def census_df() -> pd.DataFrame:
-    return importer.read_census(FIXTURES / "census.csv")
+    return official.read_census(FIXTURES / "census.csv")
 
 
 def test_official_and_extract_layouts_give_the_same_schools(register_df):
     """The DfE layout (Windows-1252, official headers) reads like the snake_case extract."""
-    official = importer.read_register(FIXTURES / "register_official.csv")
+    official_df = official.read_register(FIXTURES / "register_official.csv")
     shared = ["urn", "la_code", "school_name", "education_phase", "pupils", "easting"]
-    open_official = importer.select_open_state_schools(official)[shared]
-    open_extract = importer.select_open_state_schools(register_df)[shared]
+    open_official = official.select_open_state_schools(official_df)[shared]
+    open_extract = official.select_open_state_schools(register_df)[shared]
     pd.testing.assert_frame_equal(
         open_official.sort_values("urn").reset_index(drop=True),
         open_extract.sort_values("urn").reset_index(drop=True),
@@ -37,14 +37,14 @@ def test_official_and_extract_layouts_give_the_same_schools(register_df):
 
 
 def test_windows_1252_names_are_decoded():
-    official = importer.read_register(FIXTURES / "register_official.csv")
-    name = official.loc[official["urn"] == 149557, "school_name"].item()
+    official_df = official.read_register(FIXTURES / "register_official.csv")
+    name = official_df.loc[official_df["urn"] == 149557, "school_name"].item()
     assert "à Becket" in name
 
 
 def test_closed_independent_and_welsh_schools_are_left_out():
-    official = importer.read_register(FIXTURES / "register_official.csv")
-    kept = set(importer.select_open_state_schools(official)["urn"])
+    official_df = official.read_register(FIXTURES / "register_official.csv")
+    kept = set(official.select_open_state_schools(official_df)["urn"])
     assert not kept & {999999, 100001, 101173, 400001}
     assert {136925, 116859} <= kept
 
@@ -56,19 +56,17 @@ def test_dfe_codes_become_missing_not_zero(census_df):
 
 
 def test_predecessor_rows_are_followed_and_merged_schools_summed(census_df):
-    links = importer.read_register_links(FIXTURES / "links.csv")
-    matches = importer.resolve_census_urns(
-        [136925, 142673, 150054, 138966], census_df["urn"], links
-    )
+    links = official.read_register_links(FIXTURES / "links.csv")
+    matches = tidy.resolve_census_urns([136925, 142673, 150054, 138966], census_df["urn"], links)
     found = matches.groupby("urn")["census_urn"].apply(sorted).to_dict()
     assert found == {136925: [136925], 142673: [141865], 150054: [148887, 149049]}
-    combined = importer.combine_census_rows(census_df, matches).set_index("urn")
+    combined = tidy.combine_census_rows(census_df, matches).set_index("urn")
     both = census_df.set_index("urn").loc[[148887, 149049], "headcount"].sum()
     assert combined.loc[150054, "headcount"] == both
 
 
 def test_la_lookup_carries_the_2023_codes():
-    lookup = importer.read_la_lookup(FIXTURES / "la_lookup.csv")
+    lookup = official.read_la_lookup(FIXTURES / "la_lookup.csv")
     assert lookup.loc["942", "la_gss_code"] == "E06000063"
     assert lookup.loc["815", "la_gss_code"] == "E06000065"
     assert lookup.loc["933", "la_gss_code"] == "E06000066"
@@ -83,7 +81,7 @@ def test_la_lookup_carries_the_2023_codes():
     ],
 )
 def test_faith_groups(values, expected):
-    _, group = importer.tidy_religious_character(pd.Series(values))
+    _, group = tidy.tidy_religious_character(pd.Series(values))
     assert group.tolist() == expected
 
 
@@ -106,18 +104,18 @@ def _write(path: Path, content: bytes) -> Path:
 def test_unreadable_register_files_are_named(tmp_path, content, message):
     path = _write(tmp_path / "register.csv", content)
     with pytest.raises(DataImportError, match=message) as info:
-        importer.read_register(path)
+        official.read_register(path)
     assert "register.csv" in str(info.value)
 
 
 def test_census_given_as_register_is_recognised():
     with pytest.raises(DataImportError, match="looks like the school census"):
-        importer.read_register(FIXTURES / "census.csv")
+        official.read_register(FIXTURES / "census.csv")
 
 
 def test_register_given_as_census_is_recognised():
     with pytest.raises(DataImportError, match="looks like the school register"):
-        importer.read_census(FIXTURES / "register_official.csv")
+        official.read_census(FIXTURES / "register_official.csv")
 
 
 def test_missing_register_column_is_named(tmp_path):
@@ -125,7 +123,7 @@ def test_missing_register_column_is_named(tmp_path):
     path = tmp_path / "register.csv"
     frame.to_csv(path, index=False)
     with pytest.raises(DataImportError, match=r"missing column.*'easting'"):
-        importer.read_register(path)
+        official.read_register(path)
 
 
 def test_missing_census_column_is_named(tmp_path):
@@ -134,7 +132,7 @@ def test_missing_census_column_is_named(tmp_path):
     path = tmp_path / "census.csv"
     frame.to_csv(path, index=False)
     with pytest.raises(DataImportError, match="Indian ethnic origin"):
-        importer.read_census(path)
+        official.read_census(path)
 
 
 def test_duplicate_urns_are_refused(tmp_path):
@@ -144,7 +142,7 @@ def test_duplicate_urns_are_refused(tmp_path):
         gzip.compress(pd.concat([frame, frame.iloc[[2]]]).to_csv(index=False).encode())
     )
     with pytest.raises(DataImportError, match=r"URN \d+ appears more than once"):
-        importer.read_register(path)
+        official.read_register(path)
 
 
 def test_text_in_a_number_column_names_row_and_column(tmp_path):
@@ -153,10 +151,10 @@ def test_text_in_a_number_column_names_row_and_column(tmp_path):
     path = tmp_path / "register.csv"
     frame.to_csv(path, index=False)
     with pytest.raises(DataImportError, match="column 'northing', row 5: 'north-ish'"):
-        importer.read_register(path)
+        official.read_register(path)
 
 
 def test_bng_to_wgs84_matches_the_published_coordinates():
     """Pershore High: E 394969 / N 247453 is 52.1254 N, 2.0749 W (PROVENANCE.md)."""
-    lon, lat = importer.to_wgs84(pd.Series([394969.0]), pd.Series([247453.0]))
+    lon, lat = tidy.to_wgs84(pd.Series([394969.0]), pd.Series([247453.0]))
     assert (round(lat[0], 4), round(lon[0], 4)) == (52.1254, -2.0749)

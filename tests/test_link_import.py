@@ -7,11 +7,10 @@ import io
 import pandas as pd
 import pytest
 
-from dashboard import exports
-from dashboard import link_import as imp
-from dashboard import links_store as store
-from dashboard.auth import OFFICER, User
-from dashboard.link_import import ImportFileError
+from dashboard.register import exports, import_check, model, queries, store
+from dashboard.register import spreadsheets as imp
+from dashboard.register.auth import OFFICER, User
+from dashboard.register.spreadsheets import ImportFileError
 
 ANN = User("ann", OFFICER)
 KNOWN = frozenset({136925, 116859, 100000, 100001, 100002, 100003})
@@ -26,8 +25,8 @@ def check(content: bytes, name: str = "links.csv", existing: pd.DataFrame | None
     frame, notes = imp.read_links_file(content, name)
     mapping = imp.guess_mapping(list(frame.columns))
     if existing is None:
-        existing = pd.DataFrame(columns=store.LINK_COLUMNS)
-    report = imp.validate_import(frame, mapping, KNOWN, existing)
+        existing = pd.DataFrame(columns=model.LINK_COLUMNS)
+    report = import_check.validate_import(frame, mapping, KNOWN, existing)
     report.notes.extend(notes)
     return report
 
@@ -74,11 +73,11 @@ def test_a_duplicate_within_the_file_names_the_first_row():
 def test_missing_column_is_refused_before_any_row():
     frame, _ = imp.read_links_file(b"School URN,Partner URN\n136925,100000\n", "links.csv")
     with pytest.raises(ImportFileError, match=r"Link type\(s\), Status"):
-        imp.validate_import(
+        import_check.validate_import(
             frame,
             imp.guess_mapping(list(frame.columns)),
             KNOWN,
-            pd.DataFrame(columns=store.LINK_COLUMNS),
+            pd.DataFrame(columns=model.LINK_COLUMNS),
         )
 
 
@@ -126,47 +125,47 @@ def test_a_50000_row_file_is_refused_with_the_limit():
 
 def test_commit_is_all_or_nothing_and_reimport_adds_nothing(register):
     content = (HEADER + GOOD_ROWS).encode()
-    report = check(content, existing=store.list_links(register))
-    added = imp.commit_import(
+    report = check(content, existing=queries.list_links(register))
+    added = import_check.commit_import(
         register,
         report,
         ANN,
         known_urns=KNOWN,
         file_name="links.csv",
-        file_sha256=imp.file_checksum(content),
+        file_sha256=import_check.file_checksum(content),
     )
     assert added == 2
-    again = check(content, existing=store.list_links(register))
+    again = check(content, existing=queries.list_links(register))
     assert set(again.rows["result"]) == {"already recorded"}
     assert (
-        imp.commit_import(
+        import_check.commit_import(
             register,
             again,
             ANN,
             known_urns=KNOWN,
             file_name="links.csv",
-            file_sha256=imp.file_checksum(content),
+            file_sha256=import_check.file_checksum(content),
         )
         == 0
     )
-    assert len(store.list_links(register)) == 4  # two press links + two imported
+    assert len(queries.list_links(register)) == 4  # two press links + two imported
 
 
 def test_a_file_with_any_error_writes_no_row(register):
     content = (HEADER + GOOD_ROWS + "136925,136925,ethnicity,active,,,0,\n").encode()
-    report = check(content, existing=store.list_links(register))
+    report = check(content, existing=queries.list_links(register))
     with pytest.raises(ImportFileError, match="nothing was imported"):
-        imp.commit_import(
+        import_check.commit_import(
             register, report, ANN, known_urns=KNOWN, file_name="links.csv", file_sha256="x"
         )
-    assert len(store.list_links(register)) == 2
+    assert len(queries.list_links(register)) == 2
 
 
 def test_changed_details_for_a_recorded_pair_are_an_error_not_an_overwrite(register):
     store.add_link(
-        register, store.LinkInput(136925, 100000, link_types=("faith",)), ANN, known_urns=KNOWN
+        register, model.LinkInput(136925, 100000, link_types=("faith",)), ANN, known_urns=KNOWN
     )
-    report = check((HEADER + GOOD_ROWS).encode(), existing=store.list_links(register))
+    report = check((HEADER + GOOD_ROWS).encode(), existing=queries.list_links(register))
     assert "already linked in the register" in errors_by_row(report)[2]
 
 

@@ -14,9 +14,10 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from dashboard import links_store as store
-from dashboard.auth import CABINET, OFFICER, PUBLIC, SCHOOL, PermissionDeniedError, User
-from dashboard.links_store import ConflictError, LinkInput, RegisterError
+from dashboard.register import engine as register_engine
+from dashboard.register import queries, store
+from dashboard.register.auth import CABINET, OFFICER, PUBLIC, SCHOOL, PermissionDeniedError, User
+from dashboard.register.store import ConflictError, LinkInput, RegisterError
 from tests.conftest import ROOT
 
 OFFICER_ANN = User("ann", OFFICER, "Ann Officer")
@@ -26,7 +27,7 @@ PAIR = LinkInput(136925, 116859, link_types=("ethnicity",), status="active")
 
 
 def test_new_register_starts_with_the_two_press_links(register):
-    links = store.list_links(register)
+    links = queries.list_links(register)
     assert sorted(links["school_urn"]) == [116859, 136925]
     assert set(links["partner_country"]) == {"Zambia", "India"}
     assert links["start_date"].isna().all()
@@ -35,7 +36,7 @@ def test_new_register_starts_with_the_two_press_links(register):
 
 def test_add_and_read_back_a_link(register):
     stored = store.add_link(register, PAIR, OFFICER_ANN, known_urns=KNOWN)
-    again = store.get_link(register, stored.link_id)
+    again = queries.get_link(register, stored.link_id)
     assert again.link_types == ("ethnicity",)
     assert (again.version, again.created_by) == (1, "ann")
 
@@ -62,7 +63,7 @@ def test_add_and_read_back_a_link(register):
 def test_invalid_links_are_refused_with_a_reason(register, link, message):
     with pytest.raises(RegisterError, match=message):
         store.add_link(register, link, OFFICER_ANN, known_urns=KNOWN)
-    assert len(store.list_links(register)) == 2
+    assert len(queries.list_links(register)) == 2
 
 
 def test_the_same_pair_cannot_be_linked_twice_in_either_order(register):
@@ -80,7 +81,7 @@ def test_edit_records_old_and_new_values_in_the_audit_log(register):
     saved = store.update_link(
         register, link.link_id, edited, OFFICER_BEN, expected_version=1, known_urns=KNOWN
     )
-    log = store.audit_log(register, link.link_id)
+    log = queries.audit_log(register, link.link_id)
     change = log[(log["action"] == "update") & (log["field"] == "meetings_this_year")].iloc[0]
     assert saved.version == 2
     assert (change["changed_by"], change["old_value"], change["new_value"]) == ("ben", "0", "2")
@@ -98,7 +99,7 @@ def test_second_save_from_a_stale_copy_is_refused_and_shows_both_versions(regist
             register, link.link_id, ben, OFFICER_BEN, expected_version=1, known_urns=KNOWN
         )
     assert conflict.value.current.notes == "Ann's visit plan"
-    assert store.get_link(register, link.link_id).notes == "Ann's visit plan"
+    assert queries.get_link(register, link.link_id).notes == "Ann's visit plan"
 
 
 def test_ending_a_link_keeps_it_with_its_end_date(register):
@@ -112,7 +113,7 @@ def test_ending_a_link_keeps_it_with_its_end_date(register):
         known_urns=KNOWN,
     )
     assert (ended.status, ended.end_date) == ("ended", date(2026, 7, 20))
-    assert "end" in set(store.audit_log(register, link.link_id)["action"])
+    assert "end" in set(queries.audit_log(register, link.link_id)["action"])
 
 
 @pytest.mark.parametrize("role", [CABINET, SCHOOL, PUBLIC])
@@ -140,7 +141,7 @@ def test_a_batch_with_one_bad_link_writes_nothing(register):
     batch.append(LinkInput(100_000, 100_000, link_types=("other",)))
     with pytest.raises(RegisterError, match="Link 51"):
         store.add_links(register, batch, OFFICER_ANN, known_urns=KNOWN, source="test")
-    assert len(store.list_links(register)) == 2
+    assert len(queries.list_links(register)) == 2
 
 
 def test_two_officers_making_200_edits_each_lose_nothing(register):
@@ -151,7 +152,7 @@ def test_two_officers_making_200_edits_each_lose_nothing(register):
     def editor(user: User) -> None:
         for _ in range(200):
             while True:
-                current = store.get_link(register, link.link_id)
+                current = queries.get_link(register, link.link_id)
                 time.sleep(0.0005)  # give the other officer a chance to save in between
                 wanted = LinkInput(
                     **{**PAIR.__dict__, "meetings_this_year": current.meetings_this_year + 1}
@@ -174,7 +175,7 @@ def test_two_officers_making_200_edits_each_lose_nothing(register):
         thread.start()
     for thread in threads:
         thread.join()
-    final = store.get_link(register, link.link_id)
+    final = queries.get_link(register, link.link_id)
     assert final.meetings_this_year == 400
     assert final.version == 401
     assert conflicts["ann"] + conflicts["ben"] > 0
@@ -183,11 +184,12 @@ def test_two_officers_making_200_edits_each_lose_nothing(register):
 SLOW_IMPORT = """
 import sys, time
 from pathlib import Path
-from dashboard import links_store as store
-from dashboard.auth import User
+from dashboard.register import model, store
+from dashboard.register.auth import User
+from dashboard.register.engine import open_register
 url, flag = sys.argv[1], Path(sys.argv[2])
-engine = store.open_register(url)
-links = [store.LinkInput(100000 + i, 130000 + i, link_types=("other",)) for i in range(3000)]
+engine = open_register(url)
+links = [model.LinkInput(100000 + i, 130000 + i, link_types=("other",)) for i in range(3000)]
 def progress(done, total):
     if done == 1000:
         flag.write_text("half way")
@@ -201,7 +203,7 @@ store.add_links(engine, links, User("ann", "officer"), known_urns=range(100000, 
 def test_a_process_killed_mid_import_leaves_the_register_as_it_was(
     register, register_url, tmp_path
 ):
-    before = store.list_links(register)
+    before = queries.list_links(register)
     flag = tmp_path / "flag"
     child = subprocess.Popen(
         [sys.executable, "-c", SLOW_IMPORT, register_url, str(flag)],
@@ -214,7 +216,7 @@ def test_a_process_killed_mid_import_leaves_the_register_as_it_was(
     assert flag.exists(), "the import never got half way"
     os.kill(child.pid, signal.SIGKILL)
     child.wait()
-    after = store.list_links(store.open_register(register_url))
+    after = queries.list_links(register_engine.open_register(register_url))
     pd.testing.assert_frame_equal(after, before)
 
 

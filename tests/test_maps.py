@@ -8,7 +8,9 @@ import pandas as pd
 import pytest
 import shapely
 
-from dashboard import config, map_data, maps
+from dashboard import config
+from dashboard.data import map_files
+from dashboard.maps import assets, scales, school_map
 
 
 @pytest.fixture
@@ -52,16 +54,16 @@ def links_df() -> pd.DataFrame:
     [(91.2, "#440154"), (80.0, "#440154"), (79.9, "#3b528b"), (5.0, "#fde725"), (None, "#bdbdbd")],
 )
 def test_colours_for_known_values(value, colour):
-    assert maps.scale_for("white_british_pct").colour_for(value) == colour
+    assert scales.scale_for("white_british_pct").colour_for(value) == colour
 
 
 def test_unknown_measure_is_refused():
     with pytest.raises(ValueError, match="unknown measure"):
-        maps.scale_for("height")
+        scales.scale_for("height")
 
 
 def test_legend_states_measure_unit_date_and_threshold():
-    text = maps.legend_html("fsm_pct", threshold_pct=75)
+    text = scales.legend_html("fsm_pct", threshold_pct=75)
     assert "Free school meals" in text
     assert "% of pupils eligible" in text
     assert config.CENSUS_DATE in text
@@ -69,18 +71,19 @@ def test_legend_states_measure_unit_date_and_threshold():
 
 
 def test_legend_marks_demo_links():
-    assert "not real links" in maps.legend_html("eal_pct", show_links=True, links_are_demo=True)
+    assert "not real links" in scales.legend_html("eal_pct", show_links=True, links_are_demo=True)
 
 
 def test_links_are_drawn_between_schools_in_england_only(links_df, schools_gdf):
-    collection = maps.links_to_geojson(links_df, schools_gdf)
+    collection = school_map.links_to_geojson(links_df, schools_gdf)
     assert len(collection["features"]) == 2
     assert {f["properties"]["type"] for f in collection["features"]} == {"ethnicity", "faith"}
 
 
 def test_school_names_are_escaped_in_link_labels(links_df, schools_gdf):
     labels = " ".join(
-        f["properties"]["label"] for f in maps.links_to_geojson(links_df, schools_gdf)["features"]
+        f["properties"]["label"]
+        for f in school_map.links_to_geojson(links_df, schools_gdf)["features"]
     )
     assert "<script>" not in labels
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in labels
@@ -88,13 +91,13 @@ def test_school_names_are_escaped_in_link_labels(links_df, schools_gdf):
 
 def test_rendered_map_has_no_school_names_and_no_cdn(links_df, schools_gdf):
     """Names reach the browser only via the static JSON, drawn with textContent."""
-    m = maps.build_base_map(data_version="test")
-    for group in maps.build_school_layers(
+    m = school_map.build_base_map(data_version="test")
+    for group in school_map.build_school_layers(
         measure="white_british_pct",
-        mask=map_data.encode_mask([0, 2], 3),
+        mask=map_files.encode_mask([0, 2], 3),
         la_values={"E10000034": 88.0},
         white_las=["E10000034"],
-        links_geojson=maps.links_to_geojson(links_df, schools_gdf),
+        links_geojson=school_map.links_to_geojson(links_df, schools_gdf),
     ):
         group.add_to(m)
     page = m.get_root().render()
@@ -105,11 +108,11 @@ def test_rendered_map_has_no_school_names_and_no_cdn(links_df, schools_gdf):
 
 
 def test_map_layers_and_location():
-    m = maps.build_base_map(data_version="v1")
-    groups = maps.build_school_layers(
+    m = school_map.build_base_map(data_version="v1")
+    groups = school_map.build_school_layers(
         measure="diversity_index", mask=None, la_values={}, white_las=[], selected=(52.1, -2.0)
     )
-    assert m.location == list(maps.ENGLAND_CENTRE)
+    assert m.location == list(school_map.ENGLAND_CENTRE)
     assert [g.layer_name for g in groups] == ["Local authorities", "Schools", "Selected school"]
 
 
@@ -117,19 +120,20 @@ def test_assets_without_a_local_copy_are_refused():
     m = folium.Map(tiles=None)
     m.default_js = [*m.default_js, ("new_plugin", "https://example.org/plugin.js")]
     with pytest.raises(ValueError, match="no local copy"):
-        maps.localise_assets(m)
+        assets.localise_assets(m)
 
 
 def test_mask_round_trip():
     positions = [0, 7, 8, 21_974]
     assert (
-        map_data.decode_mask(map_data.encode_mask(positions, 21_975), 21_975).tolist() == positions
+        map_files.decode_mask(map_files.encode_mask(positions, 21_975), 21_975).tolist()
+        == positions
     )
 
 
 def test_points_payload_keeps_order_and_nulls(schools_gdf):
-    payload = map_data.build_points_payload(schools_gdf)
-    labels = map_data.build_labels_payload(schools_gdf)
+    payload = map_files.build_points_payload(schools_gdf)
+    labels = map_files.build_labels_payload(schools_gdf)
     assert payload["urn"] == [100001, 100002, 100003]
     assert payload["white_british_pct"] == [912, 150, None]
     assert labels["name"][1] == "<script>alert(1)</script> Academy"  # raw: shown with textContent

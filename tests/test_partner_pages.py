@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import links_store, ui
-from dashboard.auth import OFFICER, SCHOOL, User
+from dashboard.app import session
+from dashboard.register import engine as register_engine
+from dashboard.register import queries
+from dashboard.register.auth import OFFICER, SCHOOL, User
 from tests.conftest import ROOT
 
 ANN = User("ann", OFFICER, "Ann Officer")
@@ -15,7 +17,7 @@ ANN = User("ann", OFFICER, "Ann Officer")
 def open_page(page: str, user: User | None = None, **params: str) -> AppTest:
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=90)
     if user is not None:
-        at.session_state[ui.USER_KEY] = user
+        at.session_state[session.USER_KEY] = user
     at.run()
     at.switch_page(page).run()
     for key, value in params.items():
@@ -64,7 +66,7 @@ def test_gaps_page_plans_pairs_and_adds_them_as_proposed_links():
     assert any("pairs proposed" in m.value for m in at.markdown)
     at.button(key="gaps_plan_add").click().run()
     assert not at.exception
-    links = links_store.list_links(links_store.open_register())
+    links = queries.list_links(register_engine.open_register())
     proposed = links[links["source"] == "pairing plan"]
     assert len(proposed) > 0
     assert set(proposed["status"]) == {"proposed"}

@@ -8,8 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import config, contrast, gaps, pairing, partners, readers
-from dashboard.partners import PartnerIndex, Scoring
+from dashboard import config
+from dashboard.analysis import contrast, gaps, pairing, partners
+from dashboard.analysis.partners import PartnerIndex, Scoring
+from dashboard.data import embedded
 
 GROUPS = list(config.ETHNIC_COUNT_COLUMNS)
 
@@ -221,7 +223,7 @@ def test_gap_situations_are_named():
 
 @pytest.fixture(scope="module")
 def england() -> PartnerIndex:
-    return PartnerIndex(readers.read_schools())
+    return PartnerIndex(embedded.read_schools())
 
 
 def test_pershore_suggestions_on_the_real_data(england):

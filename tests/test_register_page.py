@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import links_store, ui
-from dashboard.auth import CABINET, OFFICER, SCHOOL, User
+from dashboard.app import loaders, session
+from dashboard.register import engine as register_engine
+from dashboard.register import model, queries, store
+from dashboard.register.auth import CABINET, OFFICER, SCHOOL, User
 from tests.conftest import ROOT
 
 ANN = User("ann", OFFICER, "Ann Officer")
@@ -16,7 +18,7 @@ BEN = User("ben", OFFICER, "Ben Officer")
 def register_page(user: User | None = ANN) -> AppTest:
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
     if user is not None:
-        at.session_state[ui.USER_KEY] = user
+        at.session_state[session.USER_KEY] = user
     at.run()
     at.switch_page("pages/register.py").run()
     assert not at.exception, at.exception
@@ -32,7 +34,7 @@ def test_officer_adds_a_link_through_the_form():
     at.button(key="register_add_save").click().run()
     assert not at.exception
     assert any("added" in s.value for s in at.success)
-    links = links_store.list_links(links_store.open_register())
+    links = queries.list_links(register_engine.open_register())
     added = links[links["partner_urn"] == 136353].iloc[0]
     assert (added["school_urn"], added["status"], added["created_by"]) == (136925, "active", "ann")
 
@@ -45,28 +47,28 @@ def test_an_invalid_link_gets_a_message_and_is_not_saved():
     at.button(key="register_add_save").click().run()
     assert not at.exception
     assert "cannot be linked to itself" in at.error[0].value
-    assert len(links_store.list_links(links_store.open_register())) == 2
+    assert len(queries.list_links(register_engine.open_register())) == 2
 
 
 def test_second_officer_saving_a_stale_copy_sees_both_versions():
     at = register_page()
     at.selectbox(key="register_edit_id").set_value(1).run()
-    engine = links_store.open_register()
-    current = links_store.get_link(engine, 1)
-    fields = {name: getattr(current, name) for name in links_store.EDITABLE_FIELDS}
-    links_store.update_link(
+    engine = register_engine.open_register()
+    current = queries.get_link(engine, 1)
+    fields = {name: getattr(current, name) for name in model.EDITABLE_FIELDS}
+    store.update_link(
         engine,
         1,
-        links_store.LinkInput(**{**fields, "notes": "Ben's note"}),
+        model.LinkInput(**{**fields, "notes": "Ben's note"}),
         BEN,
         expected_version=1,
-        known_urns=ui.known_urns(),
+        known_urns=loaders.load_known_urns(),
     )
     at.text_area(key="register_edit_1_1_notes").set_value("Ann's note").run()
     at.button(key="register_save_1").click().run()
     assert not at.exception
     assert "changed by someone else since you opened it" in at.error[0].value
-    assert links_store.get_link(engine, 1).notes == "Ben's note"
+    assert queries.get_link(engine, 1).notes == "Ben's note"
     tables = " ".join(frame.value.to_string() for frame in at.dataframe)
     assert "Ann's note" in tables
     assert "Ben's note" in tables
@@ -84,7 +86,7 @@ def test_import_reports_rows_and_commits_all_or_nothing():
     at.file_uploader(key="register_upload").upload("links.csv", good, "text/csv").run()
     at.button(key="register_import").click().run()
     assert any("1 link(s) imported" in s.value for s in at.success)
-    assert len(links_store.list_links(links_store.open_register())) == 3
+    assert len(queries.list_links(register_engine.open_register())) == 3
 
 
 def test_an_empty_upload_gets_a_plain_message():
@@ -100,7 +102,7 @@ def test_an_empty_upload_gets_a_plain_message():
 def test_only_officers_get_the_register_in_their_navigation(user):
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
     if user is not None:
-        at.session_state[ui.USER_KEY] = user
+        at.session_state[session.USER_KEY] = user
     at.run()
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("pages/register.py")

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import gaps, readers, segregation
+from dashboard.analysis import gaps, segregation
+from dashboard.data import embedded
 
 
 def test_indices_on_a_two_school_example_worked_by_hand():
@@ -77,7 +78,7 @@ def test_area_table_names_areas_that_cannot_be_computed():
 
 @pytest.fixture(scope="module")
 def primary_ranks() -> pd.Series:
-    schools = readers.read_schools()
+    schools = embedded.read_schools()
     table = segregation.indices_by_area(schools, outliers_df=gaps.neighbour_outliers(schools))
     primary = table[table["phase"] == "Primary"].dropna(subset=["dissimilarity"])
     return primary.set_index("la_name")["dissimilarity"].rank(ascending=False)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import accounts, links_store
-from dashboard.accounts import AccountError
+from dashboard.register import accounts, model
+from dashboard.register import engine as register_engine
+from dashboard.register.accounts import AccountError
 from tests.conftest import ROOT
 
 AUTH = {
@@ -55,10 +56,10 @@ def test_a_school_account_by_single_sign_on_opens_on_its_school():
 
 
 def test_local_accounts_store_hashes_and_check_passwords(tmp_path):
-    engine = links_store.open_register(f"sqlite:///{tmp_path / 'r.sqlite3'}")
+    engine = register_engine.open_register(f"sqlite:///{tmp_path / 'r.sqlite3'}")
     accounts.create_user(engine, "Alice", "a long enough secret", role="officer")
     with engine.connect() as connection:
-        stored = connection.execute(links_store.users_table.select()).one()
+        stored = connection.execute(model.users_table.select()).one()
     assert stored.password_hash.startswith("$argon2id$")
     assert "a long enough secret" not in stored.password_hash
     assert accounts.authenticate(engine, "alice", "a long enough secret").role == "officer"
@@ -76,7 +77,7 @@ def test_local_accounts_store_hashes_and_check_passwords(tmp_path):
     ],
 )
 def test_bad_accounts_are_refused(tmp_path, username, password, role, message):
-    engine = links_store.open_register(f"sqlite:///{tmp_path / 'r.sqlite3'}")
+    engine = register_engine.open_register(f"sqlite:///{tmp_path / 'r.sqlite3'}")
     with pytest.raises(AccountError, match=message):
         accounts.create_user(engine, username, password, role=role)
 
@@ -85,7 +86,7 @@ def test_local_sign_in_page_signs_in_and_out(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'r.sqlite3'}"
     monkeypatch.setenv("ATLAS_DATABASE_URL", url)
     accounts.create_user(
-        links_store.open_register(url), "ann", "a long enough secret", role="officer"
+        register_engine.open_register(url), "ann", "a long enough secret", role="officer"
     )
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=90).run()
     at.switch_page("pages/sign_in.py").run()

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 import pypdf
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import briefing, gaps, links_store, readers, ui
-from dashboard import summary as s
-from dashboard.auth import CABINET, User
+from dashboard.analysis import gaps
+from dashboard.analysis import summary as s
+from dashboard.app import session
+from dashboard.data import embedded
+from dashboard.outputs import briefing
+from dashboard.register import model
+from dashboard.register.auth import CABINET, User
 from tests.conftest import ROOT
 
 
@@ -91,10 +95,10 @@ def test_links_by_type_count_each_type_of_a_link():
 
 @pytest.fixture(scope="module")
 def worcestershire_pdf() -> tuple[bytes, dict]:
-    schools = readers.read_schools()
+    schools = embedded.read_schools()
     area = s.Area("la", "Worcestershire")
     inside = s.in_area(schools, area)
-    empty = pd.DataFrame(columns=links_store.LINK_COLUMNS)
+    empty = pd.DataFrame(columns=model.LINK_COLUMNS)
     status = gaps.link_status_by_school(schools, empty)
     numbers = s.headline(schools[inside], status[inside], empty)
     gap_df = gaps.find_gaps(schools[inside], status[inside])
@@ -105,7 +109,7 @@ def worcestershire_pdf() -> tuple[bytes, dict]:
         numbers,
         s.compare_areas(schools, "Worcestershire", "West Midlands"),
         gap_df,
-        register_date="25 November 2026",
+        register_updated=datetime(2026, 11, 25, 10, 0),
     )
     return pdf, numbers
 
@@ -129,7 +133,7 @@ def test_briefing_shows_markup_in_names_as_text(worcestershire_pdf):
 
 def summary_page() -> AppTest:
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=90)
-    at.session_state[ui.USER_KEY] = User("cara", CABINET)
+    at.session_state[session.USER_KEY] = User("cara", CABINET)
     at.run()
     return at.switch_page("pages/summary.py").run()
 

@@ -27,7 +27,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from dashboard.importer import LA_CODE_CHANGES_2023
+from dashboard.data.official import LA_CODE_CHANGES_2023
 
 ROOT = Path(__file__).resolve().parents[2]
 RAW = ROOT.parent / "shared" / "data" / "raw"

@@ -1,0 +1,57 @@
+"""Helpers of the officers' map page: the picked school and its details panel."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.analysis import profiles
+from dashboard.app.text import md_escape
+from dashboard.maps import view
+
+
+def selected_school(prefix: str, clicked: dict | None, table_df: pd.DataFrame) -> int | None:
+    """The school the user last picked, by clicking the map or a table row."""
+    state = st.session_state
+    tooltip = (clicked or {}).get("last_object_clicked_tooltip")
+    rows = state.get(f"{prefix}_table", {}).get("selection", {}).get("rows", [])
+    if tooltip and tooltip != state.get(f"{prefix}_last_tooltip"):
+        state[f"{prefix}_last_tooltip"] = tooltip
+        state[f"{prefix}_selected"] = view.urn_from_tooltip(tooltip)
+    elif rows and rows != state.get(f"{prefix}_last_rows") and rows[0] < len(table_df):
+        state[f"{prefix}_selected"] = int(table_df.iloc[rows[0]]["urn"])
+    state[f"{prefix}_last_rows"] = rows
+    return state.get(f"{prefix}_selected")
+
+
+def school_details(schools_df: pd.DataFrame, links_df: pd.DataFrame, urn: int) -> None:
+    """A details panel for one school: facts, largest groups, links, and next steps."""
+    try:
+        profile = profiles.school_profile(schools_df, urn)
+    except KeyError as exc:
+        st.error(str(exc).strip("'\""))
+        return
+    name = schools_df.loc[schools_df["urn"] == urn, "school_name"].iloc[0]
+    with st.container(border=True):
+        st.markdown(f"#### {md_escape(name)}")
+        st.dataframe(
+            pd.DataFrame({"": list(profile), "value": [str(v) for v in profile.values()]}),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "": st.column_config.TextColumn("About the school", width="medium"),
+                "value": st.column_config.TextColumn(""),
+            },
+        )
+        table = profiles.links_table(links_df, schools_df, urn)
+        if table.empty:
+            st.markdown("**Links:** none recorded.")
+        else:
+            st.markdown(f"**Links ({len(table)})**")
+            st.dataframe(table.drop(columns=["link_id"]), hide_index=True, width="stretch")
+        st.page_link(
+            "pages/partners.py",
+            label="Find partners for this school",
+            icon=":material/handshake:",
+            query_params={"school": str(urn)},
+        )

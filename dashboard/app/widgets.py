@@ -1,0 +1,215 @@
+"""Widgets and table settings shared by several pages (so pages never import each other)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import geopandas as gpd
+import pandas as pd
+import sqlalchemy as sa
+import streamlit as st
+
+from dashboard.analysis import filters
+from dashboard.register import exports, queries, tables
+
+# Tables longer than this load rows lazily (no row selection); shorter ones are selectable.
+EAGER_TABLE_ROWS = 2_000
+
+
+# Every table's headings and number formats, in one place; pages pick the columns they show.
+NUMBER = st.column_config.NumberColumn
+
+
+COLUMN_SETTINGS: dict[str, object] = {
+    "urn": NUMBER("URN", format="%d"),
+    "school_name": "School",
+    "school": "School",
+    "la_name": "Local authority",
+    "region": "Region",
+    "phase": "Phase",
+    "religious_character": "Religious character",
+    "white_british_pct": NUMBER("White British (%)", format="%.1f"),
+    "diversity_index": NUMBER("Diversity index", format="%.2f"),
+    "fsm_pct": NUMBER("Free school meals (%)", format="%.1f"),
+    "eal_pct": NUMBER("EAL (%)", format="%.1f"),
+    "links": NUMBER("Links", format="%d"),
+    "link_id": NUMBER("Link", format="%d"),
+    "school_urn": NUMBER("School URN", format="%d"),
+    "partner_urn": NUMBER("Partner URN", format="%d"),
+    "partner": "Partner school",
+    "partner_country": "Partner's country",
+    "link_types": "Types",
+    "mode": "Mode",
+    "status": "Status",
+    "start_date": st.column_config.DateColumn("Start", format="DD/MM/YYYY"),
+    "end_date": st.column_config.DateColumn("End", format="DD/MM/YYYY"),
+    "meetings_this_year": NUMBER("Meetings this year", format="%d"),
+    "notes": "Notes",
+    "source": "Source",
+    "updated_by": "Last changed by",
+    "updated_at": st.column_config.DatetimeColumn("Last changed", format="DD/MM/YYYY HH:mm"),
+    "version": NUMBER("Version", format="%d"),
+    "rank": NUMBER("#", format="%d"),
+    "distance_km": NUMBER("Distance (km)", format="%.1f"),
+    "contrast": st.column_config.ProgressColumn(
+        "How different (0-1)", min_value=0, max_value=1, format="%.2f"
+    ),
+    "existing_links": NUMBER("Links it has", format="%d"),
+    "explanation": st.column_config.TextColumn("Why", width="large"),
+    "schools": NUMBER("Schools", format="%d"),
+    "predominantly_white": NUMBER("Predominantly white", format="%d"),
+    "with_contrasting_link": NUMBER("With a contrasting link", format="%d"),
+    "gaps": NUMBER("Gaps", format="%d"),
+    "linked_pct": NUMBER("Linked (%)", format="%.1f"),
+    "situation": "What links it has",
+    "distance": NUMBER("How different (0 = same)", format="%.2f"),
+}
+
+
+def columns(*names: str, **overrides: object) -> dict[str, object]:
+    """Column settings for ``st.dataframe`` from the shared registry (plus any overrides)."""
+    return {name: COLUMN_SETTINGS[name] for name in names} | overrides
+
+
+SCHOOL_COLUMNS = columns(
+    "urn",
+    "school_name",
+    "la_name",
+    "phase",
+    "religious_character",
+    "white_british_pct",
+    "diversity_index",
+    "fsm_pct",
+    "eal_pct",
+    "links",
+)
+
+
+DEMO_BANNER = (
+    "Demo links are shown. They were generated to illustrate the atlas and are **not real "
+    "links** between these schools."
+)
+
+
+DEMO_HELP = "Generated links that let you explore the atlas. They are not real."
+
+
+def demo_toggle(key: str) -> bool:
+    """Sidebar switch for the demo links; shows the banner when they are on."""
+    on = st.sidebar.toggle("Show illustrative demo links", key=key, help=DEMO_HELP)
+    demo_banner(on)
+    return on
+
+
+def demo_banner(on: bool) -> None:
+    """The banner every page shows while demo links are included."""
+    if on:
+        st.warning(DEMO_BANNER, icon=":material/science:")
+
+
+def register_date_caption(engine: sa.Engine) -> str:
+    """Caption text: "Links: the council's register as of …"."""
+    return f"Links: the council's register {tables.register_state(register_updated_at(engine))}."
+
+
+def register_updated_at(engine: sa.Engine) -> datetime | None:
+    """When the register last changed, as a datetime (SQLite returns it without a zone)."""
+    when = queries.register_updated_at(engine)
+    return None if when is None else pd.Timestamp(when).to_pydatetime()
+
+
+def school_picker(
+    schools_df: pd.DataFrame | gpd.GeoDataFrame,
+    *,
+    key: str,
+    label: str = "Find a school (name, URN or postcode)",
+    default_urn: int | None = None,
+    sidebar: bool = False,
+) -> int | None:
+    """Search box plus a list of matches; returns the chosen school's URN.
+
+    Parameters
+    ----------
+    schools_df : DataFrame
+        The schools table.
+    key : str
+        Widget key prefix (page-prefixed, e.g. ``"partners_school"``).
+    label : str
+        Label of the search box.
+    default_urn : int or None
+        School chosen when nothing has been searched.
+    sidebar : bool
+        Put the widgets in the sidebar.
+    """
+    where = st.sidebar if sidebar else st
+    text = where.text_input(
+        label, key=f"{key}_search", placeholder="e.g. Pershore, 136925, WR10 2BX"
+    )
+    if text.strip():
+        found = filters.search_schools(schools_df, text).head(50)
+        if found.empty:
+            where.info(
+                f"No school matches “{text}”. Try part of the name, the URN or the postcode."
+            )
+            return None
+    elif default_urn is not None:
+        found = schools_df[schools_df["urn"] == default_urn]
+    else:
+        return None
+    options = found["urn"].tolist()
+    names = dict(
+        zip(found["urn"], found["school_name"] + " — " + found["la_name"].astype(str), strict=True)
+    )
+    return where.selectbox(
+        "School", options, key=f"{key}_choice", format_func=lambda u: f"{names[u]} (URN {u})"
+    )
+
+
+def changed(key: str, value: object) -> bool:
+    """True when ``value`` differs from the one seen on the previous run (first run: True)."""
+    previous = st.session_state.get(f"_changed_{key}", _UNSET)
+    st.session_state[f"_changed_{key}"] = value
+    return previous is _UNSET or previous != value
+
+
+_UNSET = object()
+
+
+def set_defaults(values: dict[str, object]) -> None:
+    """Give widgets their first value through session state (so the URL can override it)."""
+    for key, value in values.items():
+        st.session_state.setdefault(key, value)
+
+
+def flash(message: str) -> None:
+    """Show ``message`` after an immediate rerun (so every table reflects the change)."""
+    st.session_state["register_flash"] = message
+    st.rerun()
+
+
+def show_flash() -> None:
+    """Show (once) a message left by :func:`flash`."""
+    message = st.session_state.pop("register_flash", None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
+
+
+def chart_with_table(chart: object | None, table: pd.DataFrame, key: str, title: str) -> None:
+    """An Altair chart with its table (and a CSV download) right under it."""
+    st.markdown(f"**{title}**")
+    if table.empty:
+        st.info("Nothing to show yet for this area.")
+        return
+    if chart is None:
+        st.info("No chart: none of these links has a start date recorded yet.")
+    else:
+        st.altair_chart(chart, width="stretch", key=f"{key}_chart")
+    with st.expander("Table behind this chart"):
+        st.dataframe(table, hide_index=True, width="stretch", key=f"{key}_table")
+        st.download_button(
+            "Download (CSV)",
+            exports.to_csv_bytes(table),
+            file_name=f"{key}.csv",
+            mime="text/csv",
+            key=f"{key}_csv",
+        )

@@ -1,0 +1,326 @@
+"""Read the official DfE files (register of schools, census, links, LA lookup) into tidy tables.
+
+This is the only module that knows the official column names. Everything it
+returns uses the tidy names from :mod:`dashboard.config`. Every problem with an
+input file is raised as :class:`DataImportError` with a message that names the
+file, the column or row, and what was expected.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from dashboard.data.csv_files import (
+    DataImportError,
+    read_csv_file,
+    require_columns,
+    to_number,
+)
+
+# --- The school register (Get Information About Schools) -------------------
+
+# Official "all establishment data" headers -> tidy names.
+GIAS_OFFICIAL_COLUMNS = {
+    "URN": "urn",
+    "LA (code)": "la_code",
+    "LA (name)": "la_name",
+    "EstablishmentName": "school_name",
+    "TypeOfEstablishment (name)": "establishment_type",
+    "EstablishmentTypeGroup (name)": "establishment_type_group",
+    "EstablishmentStatus (name)": "status",
+    "PhaseOfEducation (name)": "education_phase",
+    "ReligiousCharacter (name)": "religious_character",
+    "NumberOfPupils": "pupils",
+    "PercentageFSM": "register_fsm_pct",
+    "Postcode": "postcode",
+    "Easting": "easting",
+    "Northing": "northing",
+    "GOR (name)": "region",
+}
+# The snake_case extract kept in ../shared/data/raw -> tidy names.
+GIAS_EXTRACT_COLUMNS = {
+    "urn": "urn",
+    "la_code": "la_code",
+    "la_name": "la_name",
+    "establishment_name": "school_name",
+    "establishment_type": "establishment_type",
+    "establishment_type_group": "establishment_type_group",
+    "education_phase": "education_phase",
+    "number_of_pupils": "pupils",
+    "percentage_fsm": "register_fsm_pct",
+    "easting": "easting",
+    "northing": "northing",
+}
+# Columns that either format must have (official names in brackets for messages).
+GIAS_REQUIRED = (
+    "urn",
+    "la_code",
+    "la_name",
+    "school_name",
+    "establishment_type",
+    "establishment_type_group",
+    "education_phase",
+    "pupils",
+    "easting",
+    "northing",
+)
+
+STATE_FUNDED_GROUPS = frozenset(
+    {"Academies", "Local authority maintained schools", "Special schools", "Free Schools"}
+)
+# "Special schools" also holds independent special schools: leave those out.
+NOT_STATE_FUNDED_TYPES = frozenset(
+    {
+        "Other independent school",
+        "Other independent special school",
+        "Non-maintained special school",
+    }
+)
+
+# --- The school census ("Schools, pupils and their characteristics") -------
+
+CENSUS_ETHNIC_COLUMNS = {
+    "n_" + name: f"number of pupils classified as {label} ethnic origin"
+    for name, label in (
+        ("white_british", "white British"),
+        ("white_irish", "Irish"),
+        ("traveller_irish", "traveller of Irish heritage"),
+        ("white_other", "any other white background"),
+        ("gypsy_roma", "Gypsy/Roma"),
+        ("mixed_white_black_caribbean", "white and black Caribbean"),
+        ("mixed_white_black_african", "white and black African"),
+        ("mixed_white_asian", "white and Asian"),
+        ("mixed_other", "any other mixed background"),
+        ("indian", "Indian"),
+        ("pakistani", "Pakistani"),
+        ("bangladeshi", "Bangladeshi"),
+        ("asian_other", "any other Asian background"),
+        ("black_caribbean", "Caribbean"),
+        ("black_african", "African"),
+        ("black_other", "any other black background"),
+        ("chinese", "Chinese"),
+        ("other_ethnic_group", "any other ethnic group"),
+    )
+}
+CENSUS_COUNT_COLUMNS = {
+    "headcount": "headcount of pupils",
+    **CENSUS_ETHNIC_COLUMNS,
+    "n_unclassified": "number of pupils unclassified",
+    "n_fsm": "number of pupils known to be eligible for free school meals",
+    "n_eal": "number of pupils whose first language is known or believed to be other than English",
+    "n_first_language_english": "number of pupils whose first language is known or "
+    "believed to be English",
+    "n_first_language_unclassified": "number of pupils whose first language is unclassified",
+}
+CENSUS_TEXT_COLUMNS = {
+    "urn": "urn",
+    "census_school_name": "school_name",
+    "census_denomination": "denomination",
+    "census_region": "region_name",
+    "census_phase": "phase_type_grouping",
+    "census_postcode": "school_postcode",
+}
+WHITE_BRITISH_PCT_COLUMN = "% of pupils classified as white British ethnic origin"
+# DfE's codes for values that are not applicable, suppressed or unavailable.
+
+# --- Register links and local authorities ------------------------------------
+
+LINK_COLUMNS = ("URN", "LinkURN", "LinkType")
+# DfE codes for LAs created in April 2023, after the January 2023 census.
+LA_CODE_CHANGES_2023 = {
+    "942": ("E06000063", "Cumberland", "North West"),
+    "943": ("E06000064", "Westmorland and Furness", "North West"),
+    "815": ("E06000065", "North Yorkshire", "Yorkshire and The Humber"),
+    "933": ("E06000066", "Somerset", "South West"),
+}
+
+
+def read_register(path: Path) -> pd.DataFrame:
+    """Read the DfE register of schools in either published layout.
+
+    Accepts the official "all establishment data" CSV (Windows-1252, headers such
+    as ``URN`` and ``LA (code)``) and the snake_case extract in
+    ``../shared/data/raw``. Easting and northing are British National Grid
+    (EPSG:27700); latitude and longitude in the file are ignored because they are
+    meaningless where easting is 0 or missing.
+
+    Parameters
+    ----------
+    path : Path
+        The register CSV, optionally gzipped.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per establishment with tidy columns: ``urn``, ``la_code``,
+        ``la_name``, ``school_name``, ``establishment_type``,
+        ``establishment_type_group``, ``education_phase``, ``pupils``,
+        ``register_fsm_pct``, ``easting``, ``northing`` and, where the file has
+        them, ``status``, ``religious_character``, ``postcode``, ``region``.
+
+    Raises
+    ------
+    DataImportError
+        For a wrong file, missing columns, non-numeric values or duplicate URNs.
+    """
+    path = Path(path)
+    what = "the DfE register of schools (Get Information About Schools)"
+    frame = read_csv_file(path, what=what)
+    if "URN" in frame.columns:
+        mapping = GIAS_OFFICIAL_COLUMNS
+    elif "establishment_name" in frame.columns or "la_code" in frame.columns:
+        mapping = GIAS_EXTRACT_COLUMNS
+    elif WHITE_BRITISH_PCT_COLUMN in frame.columns or "phase_type_grouping" in frame.columns:
+        raise DataImportError(f"{path}: this looks like the school census file, not {what}.")
+    else:
+        raise DataImportError(
+            f"{path}: no 'URN' or 'urn' column; expected {what} with columns such as "
+            "URN, LA (code), EstablishmentName, Easting, Northing."
+        )
+    reverse = {tidy: official for official, tidy in mapping.items()}
+    require_columns(frame, [reverse[col] for col in GIAS_REQUIRED], path, what + " columns")
+    tidy = frame[[col for col in mapping if col in frame.columns]].rename(columns=mapping)
+    for column in ("urn", "pupils", "register_fsm_pct", "easting", "northing"):
+        tidy[column] = to_number(tidy[column], path, reverse[column])
+    if tidy["urn"].isna().any():
+        row = int(np.flatnonzero(tidy["urn"].isna().to_numpy())[0])
+        raise DataImportError(f"{path}: row {row + 2} has no URN.")
+    tidy["urn"] = tidy["urn"].astype("int64")
+    tidy["la_code"] = tidy["la_code"].str.strip()
+    duplicated = tidy["urn"].duplicated(keep=False)
+    if duplicated.any():
+        rows = (np.flatnonzero(duplicated.to_numpy())[:4] + 2).tolist()
+        urn = int(tidy.loc[duplicated, "urn"].iloc[0])
+        raise DataImportError(
+            f"{path}: URN {urn} appears more than once (rows {rows}); each school must appear once."
+        )
+    return tidy
+
+
+def select_open_state_schools(register_df: pd.DataFrame) -> pd.DataFrame:
+    """Keep open state-funded schools in England.
+
+    Parameters
+    ----------
+    register_df : pandas.DataFrame
+        Output of :func:`read_register`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows whose type group is state-funded (academies, LA maintained, special,
+        free schools), excluding independent and non-maintained special schools,
+        and, where the file has a status, only those with status "Open".
+    """
+    keep = register_df["establishment_type_group"].isin(STATE_FUNDED_GROUPS) & ~register_df[
+        "establishment_type"
+    ].isin(NOT_STATE_FUNDED_TYPES)
+    if "status" in register_df.columns:
+        keep &= register_df["status"].eq("Open")
+    return register_df.loc[keep].reset_index(drop=True)
+
+
+def read_census(path: Path) -> pd.DataFrame:
+    """Read the school-level school census file with official column names.
+
+    Parameters
+    ----------
+    path : Path
+        ``spc_school_level_underlying_data`` CSV, optionally gzipped.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per URN: ``urn``, ``census_school_name``, ``census_denomination``,
+        ``census_region``, ``census_phase``, ``census_postcode``, ``headcount``,
+        the 18 ethnic-group counts ``n_<group>``, ``n_unclassified``, ``n_fsm``,
+        ``n_eal``, ``n_first_language_english`` and
+        ``n_first_language_unclassified``. DfE's ``z``/``c``/``x`` codes are
+        missing values, never zeros.
+
+    Raises
+    ------
+    DataImportError
+        For a wrong file, missing columns, non-numeric values or duplicate URNs.
+    """
+    path = Path(path)
+    what = 'the DfE school census file ("Schools, pupils and their characteristics")'
+    frame = read_csv_file(path, what=what)
+    if "URN" in frame.columns and "EstablishmentName" in frame.columns:
+        raise DataImportError(f"{path}: this looks like the school register, not {what}.")
+    if "establishment_name" in frame.columns:
+        raise DataImportError(f"{path}: this looks like the school register, not {what}.")
+    required = [*CENSUS_TEXT_COLUMNS.values(), *CENSUS_COUNT_COLUMNS.values()]
+    require_columns(frame, required, path, what + " columns")
+    tidy = pd.DataFrame(
+        {tidy: frame[official].str.strip() for tidy, official in CENSUS_TEXT_COLUMNS.items()}
+    )
+    for tidy_name, official in CENSUS_COUNT_COLUMNS.items():
+        tidy[tidy_name] = to_number(frame[official], path, official)
+    tidy["urn"] = to_number(frame["urn"], path, "urn", allow_codes=False).astype("int64")
+    duplicated = tidy["urn"].duplicated(keep=False)
+    if duplicated.any():
+        urn = int(tidy.loc[duplicated, "urn"].iloc[0])
+        raise DataImportError(f"{path}: URN {urn} appears more than once.")
+    return tidy
+
+
+def read_register_links(path: Path) -> pd.DataFrame:
+    """Read the register's links file (predecessor and successor URNs).
+
+    Parameters
+    ----------
+    path : Path
+        ``links_edubasealldata`` CSV, optionally gzipped.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``urn``, ``link_urn`` (int64) and ``link_type`` (text).
+    """
+    path = Path(path)
+    what = "the register's links file (URN, LinkURN, LinkType)"
+    frame = read_csv_file(path, what=what)
+    require_columns(frame, LINK_COLUMNS, path, what)
+    return (
+        pd.DataFrame(
+            {
+                "urn": to_number(frame["URN"], path, "URN", allow_codes=False),
+                "link_urn": to_number(frame["LinkURN"], path, "LinkURN", allow_codes=False),
+                "link_type": frame["LinkType"].fillna("").str.strip(),
+            }
+        )
+        .dropna(subset=["urn", "link_urn"])
+        .astype({"urn": "int64", "link_urn": "int64"})
+    )
+
+
+def read_la_lookup(path: Path) -> pd.DataFrame:
+    """Read the DfE LA code -> ONS code and region lookup, with 2023 changes applied.
+
+    Parameters
+    ----------
+    path : Path
+        CSV with ``dfe_la_code``, ``gss_la_code``, ``la_name``, ``region_name``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by the 3-digit DfE code (text) with ``la_gss_code``,
+        ``la_name`` and ``region``; Cumberland, Westmorland and Furness, North
+        Yorkshire and Somerset carry their April 2023 ONS codes.
+    """
+    path = Path(path)
+    frame = read_csv_file(path, what="the LA lookup")
+    require_columns(
+        frame, ("dfe_la_code", "gss_la_code", "la_name", "region_name"), path, "the LA lookup"
+    )
+    lookup = frame.rename(
+        columns={"dfe_la_code": "la_code", "gss_la_code": "la_gss_code", "region_name": "region"}
+    ).set_index("la_code")[["la_gss_code", "la_name", "region"]]
+    for code, (gss, name, region) in LA_CODE_CHANGES_2023.items():
+        lookup.loc[code] = (gss, name, region)
+    return lookup.sort_index()

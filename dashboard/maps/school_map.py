@@ -1,0 +1,277 @@
+"""The officers' map of England: base map, school points, LA shading, links and legend.
+
+Large data never goes into the map's HTML: the school points and boundaries are
+static JSON files (see :mod:`dashboard.data.map_files`) that the browser fetches
+once and caches. The map script only carries which schools to show (a bit mask),
+the measure to colour by and the colour scale, so it stays a few kilobytes and
+each Streamlit rerun is cheap. Points are drawn as circle markers on one canvas.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+from collections.abc import Mapping, Sequence
+
+import folium
+import pandas as pd
+
+from dashboard import config
+from dashboard.data import map_files
+from dashboard.maps import assets, elements, scales
+
+TILES_URL = "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png"
+TILES_ATTRIBUTION = (
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors '
+    '&copy; <a href="https://carto.com/attributions">CARTO</a>'
+)
+ENGLAND_CENTRE = (52.8, -1.6)
+
+
+def build_base_map(
+    *,
+    static_url: str = assets.COMPONENT_STATIC_URL,
+    data_version: str = "",
+    tiles: bool = True,
+    height_px: int = 620,
+) -> folium.Map:
+    """The England base map: light tiles, region outlines and a plain background.
+
+    Everything that changes with filters goes into feature groups built by
+    :func:`build_school_layers`, so this part is sent to the browser once.
+
+    Parameters
+    ----------
+    static_url : str
+        Where the app's static folder is, as seen from the map's page.
+    data_version : str
+        Appended to data URLs so browsers refetch when the data changes.
+    tiles : bool
+        Draw the CARTO light basemap (needs internet in the user's browser).
+    height_px : int
+        Map height, used for the no-tiles background box.
+
+    Returns
+    -------
+    folium.Map
+        Centred on England at zoom 6, EPSG:3857 display.
+    """
+    m = folium.Map(
+        location=ENGLAND_CENTRE,
+        zoom_start=6,
+        min_zoom=5,
+        max_zoom=16,
+        tiles=None,
+        prefer_canvas=True,
+        control_scale=True,
+        height=height_px,
+    )
+    if tiles:
+        folium.TileLayer(
+            tiles=TILES_URL,
+            attr=TILES_ATTRIBUTION,
+            name="Light basemap",
+            subdomains="abcd",
+            max_zoom=19,
+        ).add_to(m)
+    # Only Leaflet: folium's jQuery, Bootstrap and icon fonts would load (one after
+    # another) for nothing on these maps.
+    prefetch = ",".join(
+        [map_files.POINTS_FILE, map_files.LA_GEOJSON_FILE, map_files.REGIONS_GEOJSON_FILE]
+    )
+    script = assets.static_file_url(assets.ATLAS_JS, static_url)
+    m.default_js = [
+        ("atlas_map", f"{script}&data={data_version}&files={prefetch}"),
+        ("leaflet", f"{static_url}/{assets.LOCAL_ASSETS[assets.LEAFLET_JS]}"),
+    ]
+    m.default_css = [
+        ("leaflet_css", f"{static_url}/{assets.LOCAL_ASSETS[assets.LEAFLET_CSS]}"),
+        ("atlas_css", assets.static_file_url(assets.ATLAS_CSS, static_url)),
+    ]
+    elements.region_outlines(
+        data_file_url(map_files.REGIONS_GEOJSON_FILE, static_url, data_version)
+    ).add_to(m)
+    return assets.localise_assets(m, static_url)
+
+
+def data_file_url(name: str, static_url: str, data_version: str) -> str:
+    """URL of one of the map's data files in ``static/data``, tagged with the data version."""
+    return f"{static_url}/data/{name}?v={data_version}"
+
+
+def build_school_layers(
+    *,
+    measure: str,
+    mask: str | None,
+    la_values: Mapping[str, float],
+    white_las: Sequence[str],
+    threshold_pct: float = config.PREDOMINANTLY_WHITE_PCT,
+    links_geojson: dict | None = None,
+    links_are_demo: bool = False,
+    selected: tuple[float, float] | None = None,
+    fit: bool = False,
+    static_url: str = assets.COMPONENT_STATIC_URL,
+    data_version: str = "",
+    test_hooks: bool = config.TEST_HOOKS,
+) -> list[folium.FeatureGroup]:
+    """The map's changing layers: LA shading, school points, links, legend, selection.
+
+    Parameters
+    ----------
+    measure : str
+        Column to colour by (a key of :data:`config.MEASURES`).
+    mask : str or None
+        Base64 bit mask of schools to draw (:func:`dashboard.data.map_files.encode_mask`);
+        None draws every school.
+    la_values : mapping of str to float
+        LA ONS code -> pupil-weighted value of the measure.
+    white_las : sequence of str
+        ONS codes of predominantly white LAs (outlined).
+    threshold_pct : float
+        Threshold used for ``white_las``, for the legend.
+    links_geojson : dict or None
+        FeatureCollection of link lines (see :func:`links_to_geojson`).
+    links_are_demo : bool
+        Whether the links are illustrative demo data.
+    selected : (lat, lon) or None
+        A school to ring.
+    fit : bool
+        Zoom the map to the drawn schools.
+    static_url, data_version : str
+        Where the static files are and their version tag.
+    test_hooks : bool
+        Let browser tests find drawn schools (see :data:`dashboard.config.TEST_HOOKS`).
+
+    Returns
+    -------
+    list of folium.FeatureGroup
+        Pass to ``st_folium(..., feature_group_to_add=...)``.
+    """
+    label = config.MEASURES[measure][0]
+    scale = scales.scale_for(measure)
+    is_pct = measure.endswith("_pct")
+    shading = folium.FeatureGroup(name="Local authorities", control=False)
+    elements.la_shading(
+        {
+            "url": data_file_url(map_files.LA_GEOJSON_FILE, static_url, data_version),
+            "values": {k: (None if pd.isna(v) else float(v)) for k, v in la_values.items()},
+            "white": list(white_las),
+            "bins": list(scale.bins),
+            "colours": list(scale.colours),
+            "noData": config.NO_DATA_COLOUR,
+            "opacity": 0.25,
+            "unit": " % White British"
+            if measure == "white_british_pct"
+            else (" %" if is_pct else ""),
+            "decimals": 1 if is_pct else 2,
+        }
+    ).add_to(shading)
+    points = folium.FeatureGroup(name="Schools", control=False)
+    elements.school_points(
+        {
+            "url": data_file_url(map_files.POINTS_FILE, static_url, data_version),
+            "labelsUrl": data_file_url(map_files.LABELS_FILE, static_url, data_version),
+            "mask": mask,
+            "measure": measure,
+            "label": label,
+            "unit": " %" if is_pct else "",
+            "bins": list(scale.bins),
+            "colours": list(scale.colours),
+            "noData": config.NO_DATA_COLOUR,
+            "fit": fit,
+            "testHooks": test_hooks,
+        }
+    ).add_to(points)
+    elements.legend(
+        scales.legend_html(
+            measure,
+            threshold_pct=threshold_pct,
+            show_links=bool(links_geojson and links_geojson["features"]),
+            links_are_demo=links_are_demo,
+        )
+    ).add_to(points)
+    groups = [shading, points]
+    if links_geojson is not None and links_geojson["features"]:
+        lines = folium.FeatureGroup(name="Links", control=False)
+        folium.GeoJson(
+            links_geojson,
+            style_function=scales.link_style,
+            tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+        ).add_to(lines)
+        groups.append(lines)
+    if selected is not None:
+        ring = folium.FeatureGroup(name="Selected school", control=False)
+        folium.CircleMarker(
+            location=selected, radius=11, color="#000", weight=3, fill=False, interactive=False
+        ).add_to(ring)
+        groups.append(ring)
+    return groups
+
+
+def links_to_geojson(links_df: pd.DataFrame, schools_df: pd.DataFrame) -> dict:
+    """Lines between linked schools in England (international links are not drawn).
+
+    Parameters
+    ----------
+    links_df : pandas.DataFrame
+        With ``link_id``, ``school_urn``, ``partner_urn`` (missing for partners
+        abroad), ``link_types`` (list of str) and ``status``.
+    schools_df : pandas.DataFrame
+        With ``urn``, ``school_name`` and point ``geometry`` in EPSG:4326.
+
+    Returns
+    -------
+    dict
+        GeoJSON FeatureCollection of LineStrings with properties ``link_id``,
+        ``type`` (main link type) and ``label`` (escaped text).
+    """
+    located = schools_df.set_index("urn")
+    features = []
+    for link in links_df.itertuples(index=False):
+        if pd.isna(link.partner_urn):
+            continue
+        a, b = int(link.school_urn), int(link.partner_urn)
+        if a not in located.index or b not in located.index:
+            continue
+        pa, pb = located.at[a, "geometry"], located.at[b, "geometry"]
+        types = [t for t in link.link_types if t != "international"] or ["other"]
+        label = (
+            f"{located.at[a, 'school_name']} ↔ {located.at[b, 'school_name']} "
+            f"({', '.join(types)}; {link.status})"
+        )
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "LineString",
+                    "coordinates": [
+                        [round(pa.x, 5), round(pa.y, 5)],
+                        [round(pb.x, 5), round(pb.y, 5)],
+                    ],
+                },
+                "properties": {
+                    "link_id": int(link.link_id),
+                    "type": types[0] if types[0] in scales.LINK_DASHES else "other",
+                    "label": html.escape(label),
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def data_version(manifest: Mapping[str, Mapping[str, object]]) -> str:
+    """Short tag of the static map files' checksums, for cache busting.
+
+    Parameters
+    ----------
+    manifest : mapping
+        From :func:`dashboard.data.embedded.read_manifest`.
+
+    Returns
+    -------
+    str
+        Eight hex characters.
+    """
+    static = {k: v["sha256"] for k, v in manifest.items() if k.startswith("static/")}
+    return hashlib.sha256(json.dumps(static, sort_keys=True).encode()).hexdigest()[:8]

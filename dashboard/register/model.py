@@ -1,0 +1,143 @@
+"""The register's schema (one SQLAlchemy model, every constraint) and its link records.
+
+The Alembic migrations in ``dashboard/register/migrations`` build this schema
+step by step; ``tests/test_migrations.py`` checks that they arrive exactly here
+on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+links_table = sa.Table(
+    "links",
+    metadata,
+    sa.Column("link_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("school_urn", sa.Integer, nullable=False, index=True),
+    sa.Column("partner_urn", sa.Integer, nullable=True, index=True),
+    sa.Column("partner_name", sa.String(200), nullable=True),
+    sa.Column("partner_country", sa.String(100), nullable=True),
+    sa.Column("link_types", sa.String(200), nullable=False),
+    sa.Column("mode", sa.String(20), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("start_date", sa.Date, nullable=True),
+    sa.Column("end_date", sa.Date, nullable=True),
+    sa.Column("meetings_this_year", sa.Integer, nullable=False),
+    sa.Column("meetings_school_year", sa.String(9), nullable=True),
+    sa.Column("notes", sa.Text, nullable=False),
+    sa.Column("source", sa.String(300), nullable=False),
+    sa.Column("created_by", sa.String(100), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_by", sa.String(100), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.CheckConstraint("version >= 1", name="ck_links_version"),
+    sa.CheckConstraint("meetings_this_year >= 0", name="ck_links_meetings"),
+    sa.CheckConstraint(
+        "end_date IS NULL OR start_date IS NULL OR end_date >= start_date",
+        name="ck_links_dates",
+    ),
+    sa.CheckConstraint(
+        "partner_urn IS NULL OR partner_urn <> school_urn", name="ck_links_not_self"
+    ),
+)
+audit_table = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("audit_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("link_id", sa.Integer, nullable=True, index=True),
+    sa.Column("action", sa.String(20), nullable=False),
+    sa.Column("changed_by", sa.String(100), nullable=False),
+    sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("changes", sa.Text, nullable=False),
+)
+imports_table = sa.Table(
+    "imports",
+    metadata,
+    sa.Column("import_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("file_name", sa.String(300), nullable=False),
+    sa.Column("file_sha256", sa.String(64), nullable=False, index=True),
+    sa.Column("rows_added", sa.Integer, nullable=False),
+    sa.Column("imported_by", sa.String(100), nullable=False),
+    sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
+)
+users_table = sa.Table(
+    "users",
+    metadata,
+    sa.Column("username", sa.String(100), primary_key=True),
+    sa.Column("display_name", sa.String(200), nullable=False),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("school_urn", sa.Integer, nullable=True),
+    sa.Column("password_hash", sa.String(300), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# Fields an officer edits, in form order; the rest the register keeps itself.
+EDITABLE_FIELDS = (
+    "school_urn",
+    "partner_urn",
+    "partner_name",
+    "partner_country",
+    "link_types",
+    "mode",
+    "status",
+    "start_date",
+    "end_date",
+    "meetings_this_year",
+    "notes",
+)
+
+
+class RegisterError(ValueError):
+    """A link cannot be saved; the message says why in plain words."""
+
+
+class ConflictError(RegisterError):
+    """Someone else saved this link since it was opened: nothing was written."""
+
+    def __init__(self, message: str, current: Link) -> None:
+        super().__init__(message)
+        self.current = current
+
+
+@dataclass(frozen=True)
+class LinkInput:
+    """What an officer enters for one link.
+
+    ``partner_urn`` is another school in England; for an international link it
+    is None and ``partner_name``/``partner_country`` describe the school abroad.
+    """
+
+    school_urn: int
+    partner_urn: int | None = None
+    partner_name: str | None = None
+    partner_country: str | None = None
+    link_types: tuple[str, ...] = ()
+    mode: str = "in person"
+    status: str = "proposed"
+    start_date: date | None = None
+    end_date: date | None = None
+    meetings_this_year: int = 0
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Link(LinkInput):
+    """A link as stored, with its id, provenance and version."""
+
+    link_id: int = 0
+    meetings_school_year: str | None = None
+    source: str = ""
+    created_by: str = ""
+    created_at: datetime | None = None
+    updated_by: str = ""
+    updated_at: datetime | None = None
+    version: int = 1
+
+
+# Every stored column of a link, in table order (what :func:`list_links` returns).
+LINK_COLUMNS: tuple[str, ...] = tuple(column.name for column in links_table.columns)

@@ -1,0 +1,73 @@
+"""Check a link before it is saved: every problem in plain words, from the register's rules."""
+
+from __future__ import annotations
+
+from collections.abc import Container
+
+from dashboard.config import LINK_TYPES, MODES, STATUSES
+from dashboard.register.model import LinkInput, RegisterError
+
+
+def validate_link(link: LinkInput, known_urns: Container[int]) -> list[str]:
+    """List every problem with a link, in plain words (empty when it can be saved).
+
+    Parameters
+    ----------
+    link : LinkInput
+        The link to check.
+    known_urns : container of int
+        URNs of schools in the atlas.
+
+    Returns
+    -------
+    list of str
+        Problems; empty if none.
+
+    Examples
+    --------
+    >>> validate_link(LinkInput(1, partner_urn=1, link_types=("faith",)), {1})
+    ['a school cannot be linked to itself']
+    """
+    problems: list[str] = []
+    if link.school_urn not in known_urns:
+        problems.append(f"unknown school URN {link.school_urn}")
+    abroad = bool((link.partner_name or "").strip()) or bool((link.partner_country or "").strip())
+    if link.partner_urn is None and not abroad:
+        problems.append("choose a partner school, or name a partner school abroad and its country")
+    if link.partner_urn is not None:
+        if abroad:
+            problems.append("give either a partner school in England or one abroad, not both")
+        if link.partner_urn not in known_urns:
+            problems.append(f"unknown partner URN {link.partner_urn}")
+        if link.partner_urn == link.school_urn:
+            problems.append("a school cannot be linked to itself")
+    elif abroad and not (link.partner_name or "").strip():
+        problems.append("name the partner school abroad")
+    elif abroad and not (link.partner_country or "").strip():
+        problems.append("give the partner school's country")
+    if not link.link_types:
+        problems.append("choose at least one link type")
+    unknown = [t for t in link.link_types if t not in LINK_TYPES]
+    if unknown:
+        problems.append(f"unknown link type {', '.join(unknown)} (use {', '.join(LINK_TYPES)})")
+    if link.mode not in MODES:
+        problems.append(f"unknown mode {link.mode!r} (use {', '.join(MODES)})")
+    if link.status not in STATUSES:
+        problems.append(f"unknown status {link.status!r} (use {', '.join(STATUSES)})")
+    if link.start_date and link.end_date and link.end_date < link.start_date:
+        problems.append(
+            f"end date {link.end_date:%d/%m/%Y} is before start date {link.start_date:%d/%m/%Y}"
+        )
+    if link.meetings_this_year < 0:
+        problems.append("meetings this year cannot be negative")
+    if len(link.notes) > 5000:
+        problems.append("notes are longer than 5,000 characters")
+    return problems
+
+
+def check_link(link: LinkInput, known_urns: Container[int]) -> None:
+    """Raise :class:`RegisterError` naming every problem of ``link`` (:func:`validate_link`)."""
+    problems = validate_link(link, known_urns)
+    if problems:
+        text = "; ".join(problems)
+        raise RegisterError(text[0].upper() + text[1:] + ".")
