@@ -48,6 +48,9 @@ if submitted:
         else:
             st.session_state[session.USER_KEY] = signed
             st.session_state.pop("sign_in_failures", None)
+            wanted = navigation.page_of_url(st.query_params.get("next"))
+            if wanted in navigation.allowed_pages(signed.role):
+                st.switch_page(wanted)  # back to the page the visitor asked for
             st.rerun()
 st.caption(
     "No account? Ask the council's system administrator: accounts are created with "

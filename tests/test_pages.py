@@ -1,4 +1,4 @@
-"""AppTest: every registered page runs without an exception, plus page interactions."""
+"""AppTest: every page for every role shows its content or a refusal that offers sign-in (#13)."""
 
 from __future__ import annotations
 
@@ -12,12 +12,17 @@ from dashboard.register.auth import User
 from tests.conftest import ROOT
 
 PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
+VISITORS = {
+    auth.OFFICER: User("test-officer", auth.OFFICER, "Test Officer"),
+    auth.CABINET: User("test-cabinet", auth.CABINET, "Test Cabinet"),
+    auth.SCHOOL: User("test-school", auth.SCHOOL, "Test Head", school_urn=136925),
+    auth.PUBLIC: None,
+}
 
 
-OFFICER = User("test-officer", auth.OFFICER, "Test Officer")
-
-
-def open_page(page: str, user: User | None = OFFICER, timeout: float = 60) -> AppTest:
+def open_page(
+    page: str, user: User | None = VISITORS[auth.OFFICER], timeout: float = 60
+) -> AppTest:
     """Run the entry point as ``user``, then switch to ``page``."""
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=timeout)
     if user is not None:
@@ -26,14 +31,57 @@ def open_page(page: str, user: User | None = OFFICER, timeout: float = 60) -> Ap
     return at.switch_page(page).run()
 
 
+def _texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [m.label for m in at.metric]
+    parts += [t.label for t in at.tabs] + [s.value for s in at.subheader]
+    parts += [i.value for i in at.info] + [b.label for b in at.button]
+    return "\n".join(str(p) for p in parts)
+
+
+# What each page shows when the visitor may see it (for the school, its own school).
+CONTENT = {
+    "pages/map.py": "schools shown",
+    "pages/gaps.py": "Gaps in Worcestershire",
+    "pages/register.py": "Add a link",
+    "pages/summary.py": "Predominantly white schools",
+    "pages/partners.py": "Type part of your school's name",
+    "pages/data.py": "With ethnicity figures",
+    "pages/sign_in.py": "Sign in",
+}
+SCHOOL_CONTENT = {"pages/partners.py": "Pershore High School"}
+SIGNED_IN_CONTENT = {"pages/sign_in.py": "You are signed in as"}
+
+
+def expected_content(page: str, role: str) -> str:
+    """The text that shows ``page`` worked for a visitor of ``role``."""
+    if role == auth.SCHOOL and page in SCHOOL_CONTENT:
+        return SCHOOL_CONTENT[page]
+    if role != auth.PUBLIC and page in SIGNED_IN_CONTENT:
+        return SIGNED_IN_CONTENT[page]
+    return CONTENT[page]
+
+
+@pytest.mark.parametrize("role", list(VISITORS))
 @pytest.mark.parametrize("page", PAGES)
-def test_page_runs_without_exception(page: str):
-    at = open_page(page)
+def test_every_role_sees_each_page_or_a_refusal(page: str, role: str):
+    at = open_page(page, VISITORS[role])
     assert not at.exception, at.exception
-    assert at.title, f"{page} shows no title"
+    if page in navigation.allowed_pages(role):
+        assert expected_content(page, role) in _texts(at)
+        assert not any(w.icon == ":material/lock:" for w in at.warning)
+    else:
+        assert [w.value for w in at.warning] == [navigation.refusal(page, role)]
+        assert CONTENT[page] not in _texts(at)
+        assert not at.tabs
+        assert not at.dataframe
 
 
-def test_every_page_file_is_registered():
+def test_the_refusal_names_the_role_and_the_page():
+    at = open_page("pages/register.py", None)
+    assert at.warning[0].value == "Sign in as a council officer to see the link register."
+
+
+def test_every_page_file_is_declared():
     assert set(PAGES) == set(navigation.PAGES)
 
 
@@ -43,7 +91,7 @@ def test_data_page_lists_schools_without_ethnicity():
     assert values["Schools"] == "21,975"
     missing = int(values["Without ethnicity figures"].replace(",", ""))
     listed = at.dataframe[1].value
-    assert len(listed) == missing > 0
+    assert len(listed) == missing == 202
     assert listed["reason"].str.len().gt(0).all()
 
 

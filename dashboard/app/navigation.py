@@ -45,30 +45,43 @@ _NAVIGATION_READY = {"done": False}
 
 
 def run_navigation() -> None:
-    """Declare the user's pages with ``st.navigation`` and run the chosen one.
+    """Declare every page with ``st.navigation`` and run the chosen one.
 
-    A ``goto`` query parameter (set by :func:`guard_page`) opens that page, if allowed.
+    Every page is declared, whoever is signed in, so that a bookmarked or typed
+    address always finds its page; the page's :func:`guard_page` then refuses a
+    visitor who may not see it, saying why and offering sign-in. The sidebar
+    lists only the pages the visitor may open. A ``goto`` query parameter (set by
+    :func:`guard_page` right after a server start) opens that page.
     """
-    pages = navigation_pages()
+    user = current_user()
+    allowed = allowed_pages(user.role)
+    default = next(p for p in PAGES if p in allowed)
+    declared = {
+        path: st.Page(path, title=_label(path, user), icon=icon, default=path == default)
+        for path, (_section, _title, icon) in PAGES.items()
+    }
     # Our own sidebar links instead of Streamlit's list, whose markup fails WCAG checks.
-    navigation = st.navigation(pages, position="hidden")
+    navigation = st.navigation(list(declared.values()), position="hidden")
     _NAVIGATION_READY["done"] = True
     with st.sidebar:
-        for section, section_pages in pages.items():
-            st.markdown(f"**{section}**")
-            for page in section_pages:
-                st.page_link(page)
+        for section in dict.fromkeys(section for section, _, _ in PAGES.values()):
+            shown = [p for p, (s, _, _) in PAGES.items() if s == section and p in allowed]
+            if shown:
+                st.markdown(f"**{section}**")
+                for path in shown:
+                    st.page_link(declared[path])
         st.divider()
     goto = st.query_params.get("goto")
-    if goto:
+    if goto in PAGES:
         del st.query_params["goto"]
-        if goto in allowed_pages(current_user().role):
-            kept = {key: st.query_params.get_all(key) for key in st.query_params}
-            st.switch_page(goto, query_params=kept)
-        st.toast(
-            "Sign in with an account that may use that page to open it.", icon=":material/lock:"
-        )
+        kept = {key: st.query_params.get_all(key) for key in st.query_params}
+        st.switch_page(declared[goto], query_params=kept)
     navigation.run()
+
+
+def _label(path: str, user: User) -> str:
+    title = PAGES[path][1]
+    return "Sign out" if path == SIGN_IN_PAGE and user.role != auth.PUBLIC else title
 
 
 def allowed_pages(role: str) -> set[str]:
@@ -82,40 +95,80 @@ def allowed_pages(role: str) -> set[str]:
     return set(ROLE_PAGES[role]) | {SIGN_IN_PAGE}
 
 
-def navigation_pages() -> dict[str, list]:
-    """The pages the signed-in user may open, grouped for ``st.navigation``."""
-    user = current_user()
-    allowed = allowed_pages(user.role)
-    default = next(p for p in PAGES if p in allowed)
-    sections: dict[str, list] = {}
-    for path, (section, title, icon) in PAGES.items():
-        if path not in allowed:
-            continue
-        label = "Sign out" if path == SIGN_IN_PAGE and user.role != auth.PUBLIC else title
-        sections.setdefault(section, []).append(
-            st.Page(path, title=label, icon=icon, default=path == default)
-        )
-    return sections
+def page_url(path: str) -> str:
+    """The address of a page, as Streamlit infers it from the file name (``register``)."""
+    return path.rsplit("/", 1)[-1].removesuffix(".py")
+
+
+def page_of_url(url: str | None) -> str | None:
+    """The page file for an address from :func:`page_url`, or None for an unknown one.
+
+    Examples
+    --------
+    >>> page_of_url("register"), page_of_url("../etc/passwd")
+    ('pages/register.py', None)
+    """
+    return next((path for path in PAGES if page_url(path) == url), None)
+
+
+def refusal(path: str, role: str) -> str:
+    """Why a visitor may not open a page, and whose account would, in plain words.
+
+    Examples
+    --------
+    >>> refusal("pages/register.py", auth.PUBLIC)
+    'Sign in as a council officer to see the link register.'
+    >>> print(refusal("pages/gaps.py", auth.SCHOOL))  # doctest: +NORMALIZE_WHITESPACE
+    You are signed in as a school. The gaps and pairing plan is for council officers or
+    cabinet members: sign in with one of those accounts to see it.
+    """
+    title = PAGES[path][1].lower()
+    roles = [r for r, pages in ROLE_PAGES.items() if path in pages and r != auth.PUBLIC]
+    plural = [ROLE_LABELS_PLURAL[r] for r in roles]
+    if role == auth.PUBLIC:
+        single = " or ".join(f"a {auth.ROLE_LABELS[r].lower()}" for r in roles)
+        return f"Sign in as {single} to see the {title}."
+    return (
+        f"You are signed in as a {auth.ROLE_LABELS[role].lower()}. The {title} is for "
+        f"{' or '.join(plural)}: sign in with "
+        f"{'one of those accounts' if len(roles) > 1 else 'such an account'} to see it."
+    )
+
+
+ROLE_LABELS_PLURAL = {
+    auth.OFFICER: "council officers",
+    auth.CABINET: "cabinet members",
+    auth.SCHOOL: "schools",
+}
 
 
 def guard_page(path: str) -> User:
-    """First call of every page: refuse a user whose role may not open it.
+    """First call of every page: refuse, with the reason and a sign-in link, who may not see it.
 
-    Navigation already hides pages a role may not use; this check also holds when
-    a page is reached some other way (a bookmarked address right after the server
-    started, before Streamlit has switched to the declared navigation).
+    Parameters
+    ----------
+    path : str
+        The page's ``__file__``.
+
+    Returns
+    -------
+    User
+        The visitor, when they may see the page (otherwise the script stops here).
     """
     page = "pages/" + path.replace("\\", "/").rsplit("/", 1)[-1]
     if not _NAVIGATION_READY["done"]:
+        # Right after a server start Streamlit may run a page file before the entry
+        # point has declared the navigation: go through the entry point first.
         kept = {key: st.query_params.get_all(key) for key in st.query_params}
         st.switch_page("streamlit_app.py", query_params={**kept, "goto": page})
     user = current_user()
     if page not in allowed_pages(user.role):
-        st.warning(
-            "You cannot open this page with your current access. Sign in with an "
-            "account that may use it.",
-            icon=":material/lock:",
+        st.warning(refusal(page, user.role), icon=":material/lock:")
+        st.page_link(
+            SIGN_IN_PAGE,
+            label="Sign in",
+            icon=":material/login:",
+            query_params={"next": page_url(page)},
         )
-        st.page_link(SIGN_IN_PAGE, label="Sign in", icon=":material/login:")
         st.stop()
     return user

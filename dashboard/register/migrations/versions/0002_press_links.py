@@ -26,33 +26,6 @@ SEEDED_BY = "seed: press report"
 
 def upgrade() -> None:
     """Insert the two press-reported links and their audit rows."""
-    links = sa.table(
-        "links",
-        *(
-            sa.column(name)
-            for name in (
-                "link_id",
-                "school_urn",
-                "partner_urn",
-                "partner_name",
-                "partner_country",
-                "link_types",
-                "mode",
-                "status",
-                "start_date",
-                "end_date",
-                "meetings_this_year",
-                "meetings_school_year",
-                "notes",
-                "source",
-                "created_by",
-                "created_at",
-                "updated_by",
-                "updated_at",
-                "version",
-            )
-        ),
-    )
     when = datetime(2026, 11, 25, tzinfo=UTC)
     rows = [
         (
@@ -71,32 +44,32 @@ def upgrade() -> None:
             "were not reported.",
         ),
     ]
-    op.bulk_insert(
-        links,
-        [
-            {
-                "school_urn": urn,
-                "partner_urn": None,
-                "partner_name": name,
-                "partner_country": country,
-                "link_types": "international",
-                "mode": "not recorded",
-                "status": "proposed",
-                "start_date": None,
-                "end_date": None,
-                "meetings_this_year": 0,
-                "meetings_school_year": None,
-                "notes": notes,
-                "source": SOURCE,
-                "created_by": SEEDED_BY,
-                "created_at": when,
-                "updated_by": SEEDED_BY,
-                "updated_at": when,
-                "version": 1,
-            }
-            for urn, name, country, notes in rows
-        ],
-    )
+    records = [
+        {
+            "school_urn": urn,
+            "partner_urn": None,
+            "partner_name": name,
+            "partner_country": country,
+            "link_types": "international",
+            "mode": "not recorded",
+            "status": "proposed",
+            "start_date": None,
+            "end_date": None,
+            "meetings_this_year": 0,
+            "meetings_school_year": None,
+            "notes": notes,
+            "source": SOURCE,
+            "created_by": SEEDED_BY,
+            "created_at": when,
+            "updated_by": SEEDED_BY,
+            "updated_at": when,
+            "version": 1,
+        }
+        for urn, name, country, notes in rows
+    ]
+    # The columns this revision writes, as a lightweight table (never the live model).
+    links = sa.table("links", *(sa.column(name) for name in records[0]))
+    op.bulk_insert(links, records)
 
 
 def downgrade() -> None:
