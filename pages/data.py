@@ -4,9 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import config
-from dashboard.app import loaders, navigation
+from dashboard.app import loaders, navigation, widgets
 from dashboard.data import coverage
-from dashboard.register import exports
 
 st.title("About the data")
 navigation.guard_page(__file__)
@@ -61,11 +60,10 @@ st.dataframe(
         "coverage_pct": st.column_config.NumberColumn("Coverage (%)", format="%.1f"),
     },
 )
-st.download_button(
+widgets.csv_download(
     "Download coverage by LA (CSV)",
-    exports.to_csv_bytes(coverage_df),
+    coverage_df,
     file_name="coverage_by_la.csv",
-    mime="text/csv",
     key="data_download_coverage",
 )
 
@@ -92,11 +90,10 @@ st.dataframe(
         "reason": st.column_config.TextColumn("Why no figures", width="large"),
     },
 )
-st.download_button(
+widgets.csv_download(
     "Download this list (CSV)",
-    exports.to_csv_bytes(missing_df),
+    missing_df,
     file_name="schools_without_ethnicity.csv",
-    mime="text/csv",
     key="data_download_missing",
 )
 

@@ -5,9 +5,8 @@ from streamlit_folium import st_folium
 
 from dashboard import config
 from dashboard.analysis import gaps, pairing, partners, profiles
-from dashboard.app import gaps_page, loaders, navigation, widgets
+from dashboard.app import gaps_page, loaders, navigation, text, widgets
 from dashboard.maps import partner_maps, school_map
-from dashboard.register import exports
 from dashboard.register.auth import OFFICER
 from dashboard.register.model import RegisterError
 
@@ -48,11 +47,10 @@ st.dataframe(
     column_config=gaps_page.COVERAGE_COLUMNS,
     alt="Predominantly white schools and links by LA",
 )
-st.download_button(
+widgets.csv_download(
     "Download coverage (CSV)",
-    lambda: exports.to_csv_bytes(coverage_df),
+    coverage_df,
     file_name="gaps_by_la.csv",
-    mime="text/csv",
     key="gaps_coverage_csv",
 )
 
@@ -77,11 +75,10 @@ with tab_gaps:
         column_config=gaps_page.GAP_COLUMNS,
         alt=f"Gaps in {la}",
     )
-    st.download_button(
+    widgets.csv_download(
         "Download gaps (CSV)",
-        lambda: exports.to_csv_bytes(gap_df),
+        gap_df,
         file_name=f"gaps_{la}.csv",
-        mime="text/csv",
         key="gaps_csv",
     )
 with tab_outliers:
@@ -138,11 +135,10 @@ with tab_plan:
                 returned_objects=[],
             )
         chosen = gaps_page.plan_table(plan.pairs)
-        st.download_button(
+        widgets.csv_download(
             "Download the plan (CSV)",
-            exports.to_csv_bytes(plan.pairs),
+            plan.pairs,
             file_name=f"pairing_plan_{la}.csv",
-            mime="text/csv",
             key="gaps_plan_csv",
         )
         if not plan.unpaired.empty:
@@ -159,4 +155,4 @@ with tab_plan:
                 )
                 st.success(f"{added} proposed link(s) added to the register.")
             except (RegisterError, PermissionError) as exc:
-                st.error(str(exc))
+                st.error(text.md_escape(str(exc)))

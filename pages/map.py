@@ -7,7 +7,6 @@ from dashboard import config
 from dashboard.analysis import filters, gaps
 from dashboard.app import loaders, map_page, navigation, url_state, widgets
 from dashboard.maps import school_map, view
-from dashboard.register import exports
 
 st.title("Map of schools")
 navigation.guard_page(__file__)
@@ -143,10 +142,9 @@ with right:
             column_config=widgets.SCHOOL_COLUMNS,
             alt="Schools shown on the map",
         )
-    st.download_button(
+    widgets.csv_download(
         "Download these schools (CSV)",
-        lambda: exports.to_csv_bytes(table_df),  # built only when clicked
+        table_df,
         file_name="schools.csv",
-        mime="text/csv",
         key="map_download",
     )

@@ -7,7 +7,6 @@ from dashboard import config
 from dashboard.analysis import contrast, partners, profiles
 from dashboard.app import loaders, navigation, partners_page, text, widgets
 from dashboard.maps import partner_maps, school_map
-from dashboard.register import exports
 
 st.title("Find a partner school")
 user = navigation.guard_page(__file__)
@@ -95,11 +94,10 @@ else:
             column_config=partners_page.PARTNER_COLUMNS,
             alt="Suggested partner schools, best first",
         )
-        st.download_button(
+        widgets.csv_download(
             "Download this list (CSV)",
-            exports.to_csv_bytes(table),
+            table,
             file_name=f"partners_for_{urn}.csv",
-            mime="text/csv",
             key="partners_download",
         )
 if not result.set_aside.empty:

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard.app import import_page, loaders, navigation, register_page, text, widgets
-from dashboard.register import exports, queries, store, tables
+from dashboard.register import queries, store, tables
 from dashboard.register.auth import PermissionDeniedError
 from dashboard.register.model import RegisterError
 
@@ -43,18 +43,19 @@ with tab_links:
         alt="The council's register of links",
     )
     left, right = st.columns(2)
-    left.download_button(
+    widgets.csv_download(
         "Export to CSV",
-        lambda: exports.to_csv_bytes(shown),
+        shown,
         file_name="link_register.csv",
-        mime="text/csv",
         key="register_csv",
+        where=left,
     )
-    right.download_button(
+    widgets.excel_download(
         "Export to Excel",
-        lambda: exports.to_excel_bytes({"Links": shown}),
+        {"Links": shown},
         file_name="link_register.xlsx",
         key="register_xlsx",
+        where=right,
     )
 
 with tab_add:
@@ -67,7 +68,7 @@ with tab_add:
                 saved = store.add_link(engine, new_link, user, known_urns=loaders.load_known_urns())
                 widgets.flash(f"Link #{saved.link_id} added.")  # rerun so every tab shows it
             except (RegisterError, PermissionDeniedError) as exc:
-                st.error(str(exc))
+                st.error(text.md_escape(str(exc)))
 
 with tab_edit:
     ids = table_df["link_id"].tolist()
@@ -106,7 +107,9 @@ with tab_bulk:
         for line in register_page.save_bulk(
             engine, user, editable, edited, loaders.load_known_urns()
         ):
-            (st.error if line.startswith("Link") and "not saved" in line else st.success)(line)
+            (st.error if line.startswith("Link") and "not saved" in line else st.success)(
+                text.md_escape(line)
+            )
 
 with tab_import:
     import_page.import_wizard(engine, user, links_df, loaders.load_known_urns())
@@ -125,10 +128,9 @@ with tab_audit:
         key="register_audit",
         alt="Who changed which link, when, with old and new values",
     )
-    st.download_button(
+    widgets.csv_download(
         "Export the audit log (CSV)",
-        lambda: exports.to_csv_bytes(audit_df),
+        audit_df,
         file_name="audit_log.csv",
-        mime="text/csv",
         key="register_audit_csv",
     )

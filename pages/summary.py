@@ -7,7 +7,6 @@ from dashboard.analysis import gaps, segregation
 from dashboard.analysis import summary as s
 from dashboard.app import loaders, navigation, summary_page, widgets
 from dashboard.outputs import briefing, charts
-from dashboard.register import exports
 
 st.title("Summary and briefing")
 navigation.guard_page(__file__)
@@ -145,9 +144,9 @@ if area.kind == "la":
         mime="application/pdf",
         key="summary_pdf",
     )
-st.download_button(
+widgets.excel_download(
     "Download every table (Excel)",
-    lambda: exports.to_excel_bytes(tables),
+    tables,
     file_name="summary_tables.xlsx",
     key="summary_excel",
 )

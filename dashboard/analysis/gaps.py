@@ -21,6 +21,19 @@ from dashboard.config import (
     PREDOMINANTLY_WHITE_PCT,
 )
 
+# The gap table: the school's facts, then its links and what they are, in words.
+GAP_TABLE_COLUMNS = (
+    "urn",
+    "school_name",
+    "la_name",
+    "region",
+    "phase",
+    "religious_character",
+    "white_british_pct",
+    "fsm_pct",
+    "links",
+    "situation",
+)
 NO_LINK = "no links at all"
 PROPOSED_ONLY = "only proposed links (none active yet)"
 ABROAD_ONLY = "only links with schools abroad"
@@ -175,17 +188,7 @@ def find_gaps(
         ``links`` and ``situation`` (what links it has, in words).
     """
     gap = gap_mask(schools_df, status_df, threshold_pct)
-    columns = [
-        "urn",
-        "school_name",
-        "la_name",
-        "region",
-        "phase",
-        "religious_character",
-        "white_british_pct",
-        "fsm_pct",
-    ]
-    out = schools_df.loc[gap, columns].copy()
+    out = schools_df.loc[gap, list(GAP_TABLE_COLUMNS[:-2])].copy()
     status = status_df.loc[gap]
     out["links"] = status["links"]
     out["situation"] = np.select(

@@ -23,6 +23,7 @@ from dashboard.analysis.contrast import (
     contrast_parts,
     explain,
 )
+from dashboard.analysis.profiles import SCHOOL_FACTS
 
 # A phase can partner the same phase; all-through schools serve both ages.
 COMPATIBLE_PHASES: dict[str, tuple[str, ...]] = {
@@ -30,6 +31,16 @@ COMPATIBLE_PHASES: dict[str, tuple[str, ...]] = {
     "Secondary": ("Secondary", "All-through"),
     "All-through": ("All-through", "Primary", "Secondary"),
 }
+# What a ranked candidate carries from the schools table, and what the finder shows.
+CANDIDATE_FACTS = (*SCHOOL_FACTS, "fsm_pct")
+SHOWN_COLUMNS = (
+    *CANDIDATE_FACTS[1:],
+    "distance_km",
+    "contrast",
+    "existing_links",
+    "explanation",
+    "urn",
+)
 NO_ETHNICITY_REASON = "no ethnicity figures, so how different it is cannot be judged"
 
 
@@ -235,16 +246,7 @@ def _score(
     distance_km = np.hypot(*(index.xy[candidates] - index.xy[row]).T) / 1000
     links = np.array([link_counts.get(int(u), 0) for u in index.arrays.urn[candidates]])
     score = scoring.score(contrast, distance_km, links)
-    columns = [
-        "urn",
-        "school_name",
-        "la_name",
-        "phase",
-        "religious_character",
-        "white_british_pct",
-        "fsm_pct",
-    ]
-    out = index.schools_df.iloc[candidates][columns].copy()
+    out = index.schools_df.iloc[candidates][list(CANDIDATE_FACTS)].copy()
     out["distance_km"] = distance_km.round(1)
     out["ethnic_difference"] = parts[:, 0].round(3)
     out["faith_difference"] = parts[:, 1]

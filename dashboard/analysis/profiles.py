@@ -116,6 +116,18 @@ def links_table(links_df: pd.DataFrame, schools_df: pd.DataFrame, urn: int) -> p
     return pd.DataFrame(records, columns=columns)
 
 
+# What every table of schools starts with, and the map's table of schools.
+SCHOOL_FACTS = (
+    "urn",
+    "school_name",
+    "la_name",
+    "phase",
+    "religious_character",
+    "white_british_pct",
+)
+SCHOOL_TABLE_COLUMNS = (*SCHOOL_FACTS, "diversity_index", "fsm_pct", "eal_pct", "links")
+
+
 def schools_table(
     schools_df: pd.DataFrame, link_counts: dict[int, int] | None = None
 ) -> pd.DataFrame:
@@ -150,7 +162,7 @@ def schools_table(
     )
     counts = link_counts or {}
     out["links"] = [counts.get(int(u), 0) for u in out["urn"]]
-    return out
+    return out[list(SCHOOL_TABLE_COLUMNS)]
 
 
 def link_counts(links_df: pd.DataFrame) -> dict[int, int]:

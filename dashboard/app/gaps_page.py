@@ -8,6 +8,7 @@ import pandas as pd
 import sqlalchemy as sa
 import streamlit as st
 
+from dashboard.analysis import gaps
 from dashboard.app.widgets import columns
 from dashboard.register import store
 from dashboard.register.auth import User
@@ -24,18 +25,7 @@ COVERAGE_COLUMNS = columns(
 )
 
 
-GAP_COLUMNS = columns(
-    "urn",
-    "school_name",
-    "la_name",
-    "region",
-    "phase",
-    "religious_character",
-    "white_british_pct",
-    "fsm_pct",
-    "links",
-    "situation",
-)
+GAP_COLUMNS = columns(*gaps.GAP_TABLE_COLUMNS)
 
 
 def plan_table(pairs_df: pd.DataFrame) -> pd.DataFrame:

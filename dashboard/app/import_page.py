@@ -38,10 +38,10 @@ def import_wizard(
     try:
         frame, notes = spreadsheets.read_links_file(content, upload.name)
     except spreadsheets.ImportFileError as exc:
-        st.error(str(exc))
+        st.error(md_escape(str(exc)))
         return
     for note in notes:
-        st.info(note)
+        st.info(md_escape(note))
     st.markdown(f"**{len(frame):,} rows.** Which column holds each item?")
     guess = spreadsheets.guess_mapping(list(frame.columns))
     choices = [None, *frame.columns]
@@ -60,7 +60,7 @@ def import_wizard(
     try:
         report = import_check.validate_import(frame, mapping, known_urns, links_df)
     except spreadsheets.ImportFileError as exc:
-        st.error(str(exc))
+        st.error(md_escape(str(exc)))
         return
     counts = report.rows["result"].value_counts()
     st.markdown(

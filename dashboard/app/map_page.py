@@ -29,7 +29,7 @@ def school_details(schools_df: pd.DataFrame, links_df: pd.DataFrame, urn: int) -
     try:
         profile = profiles.school_profile(schools_df, urn)
     except KeyError as exc:
-        st.error(str(exc).strip("'\""))
+        st.error(md_escape(str(exc).strip("'\"")))
         return
     name = schools_df.loc[schools_df["urn"] == urn, "school_name"].iloc[0]
     with st.container(border=True):

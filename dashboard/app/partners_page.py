@@ -4,22 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dashboard.analysis import partners
 from dashboard.app.widgets import columns
 
-PARTNER_COLUMNS = columns(
-    "rank",
-    "school_name",
-    "la_name",
-    "phase",
-    "religious_character",
-    "white_british_pct",
-    "fsm_pct",
-    "distance_km",
-    "contrast",
-    "existing_links",
-    "explanation",
-    "urn",
-)
+PARTNER_COLUMNS = columns("rank", *partners.SHOWN_COLUMNS)
 
 
 def partner_table(ranked: pd.DataFrame) -> pd.DataFrame:

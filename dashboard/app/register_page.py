@@ -9,6 +9,7 @@ import sqlalchemy as sa
 import streamlit as st
 
 from dashboard import config
+from dashboard.app.text import md_escape
 from dashboard.app.widgets import COLUMN_SETTINGS, NUMBER, columns, flash, school_picker
 from dashboard.register import auth, queries, store, tables
 from dashboard.register.auth import User
@@ -182,7 +183,7 @@ def link_editor(
                 known_urns=known_urns,
             )
     except ConflictError as exc:
-        st.error(str(exc))
+        st.error(md_escape(str(exc)))
         st.dataframe(
             compare_versions(snapshot, edited, exc.current),
             width="stretch",
@@ -196,7 +197,7 @@ def link_editor(
             st.rerun()
         return
     except (RegisterError, auth.PermissionDeniedError) as exc:
-        st.error(str(exc))
+        st.error(md_escape(str(exc)))
         return
     st.session_state.pop(f"register_opened_{current.link_id}", None)
     st.session_state.pop(snapshot_key, None)

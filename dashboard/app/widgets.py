@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 import geopandas as gpd
@@ -9,7 +10,8 @@ import pandas as pd
 import sqlalchemy as sa
 import streamlit as st
 
-from dashboard.analysis import filters
+from dashboard.analysis import filters, profiles
+from dashboard.app.text import md_escape
 from dashboard.register import exports, queries, tables
 
 # Tables longer than this load rows lazily (no row selection); shorter ones are selectable.
@@ -71,18 +73,7 @@ def columns(*names: str, **overrides: object) -> dict[str, object]:
     return {name: COLUMN_SETTINGS[name] for name in names} | overrides
 
 
-SCHOOL_COLUMNS = columns(
-    "urn",
-    "school_name",
-    "la_name",
-    "phase",
-    "religious_character",
-    "white_british_pct",
-    "diversity_index",
-    "fsm_pct",
-    "eal_pct",
-    "links",
-)
+SCHOOL_COLUMNS = columns(*profiles.SCHOOL_TABLE_COLUMNS)
 
 
 DEMO_BANNER = (
@@ -149,7 +140,8 @@ def school_picker(
         found = filters.search_schools(schools_df, text).head(50)
         if found.empty:
             where.info(
-                f"No school matches “{text}”. Try part of the name, the URN or the postcode."
+                f"No school matches “{md_escape(text)}”. Try part of the name, the URN or "
+                "the postcode."
             )
             return None
     elif default_urn is not None:
@@ -206,10 +198,52 @@ def chart_with_table(chart: object | None, table: pd.DataFrame, key: str, title:
         st.altair_chart(chart, width="stretch", key=f"{key}_chart")
     with st.expander("Table behind this chart"):
         st.dataframe(table, hide_index=True, width="stretch", key=f"{key}_table")
-        st.download_button(
-            "Download (CSV)",
-            exports.to_csv_bytes(table),
-            file_name=f"{key}.csv",
-            mime="text/csv",
-            key=f"{key}_csv",
-        )
+        csv_download("Download (CSV)", table, file_name=f"{key}.csv", key=f"{key}_csv")
+
+
+def csv_download(
+    label: str,
+    frame: pd.DataFrame | Callable[[], pd.DataFrame],
+    *,
+    file_name: str,
+    key: str,
+    where: object = st,
+) -> None:
+    """A download button for a table as CSV (formulas neutralised; see :mod:`exports`).
+
+    Parameters
+    ----------
+    label : str
+        The button's text, e.g. "Download these schools (CSV)".
+    frame : DataFrame or callable
+        The table, or a function that makes it (called only when clicked).
+    file_name, key : str
+        The file's name and the widget key.
+    where : object
+        ``st``, ``st.sidebar`` or a column to put the button in.
+    """
+    where.download_button(
+        label,
+        lambda: exports.to_csv_bytes(frame() if callable(frame) else frame),
+        file_name=file_name,
+        mime="text/csv",
+        key=key,
+    )
+
+
+def excel_download(
+    label: str,
+    sheets: dict[str, pd.DataFrame] | Callable[[], dict[str, pd.DataFrame]],
+    *,
+    file_name: str,
+    key: str,
+    where: object = st,
+) -> None:
+    """A download button for one or more tables as an Excel workbook (one sheet each)."""
+    where.download_button(
+        label,
+        lambda: exports.to_excel_bytes(sheets() if callable(sheets) else sheets),
+        file_name=file_name,
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=key,
+    )

@@ -6,6 +6,10 @@ from datetime import datetime
 
 import pandas as pd
 
+from dashboard.register.model import EDITABLE_FIELDS
+
+# The stored fields, with school and partner names beside the URNs (the partner's name
+# replaces partner_name, which only schools abroad have).
 REGISTER_COLUMNS = (
     "link_id",
     "school_urn",
@@ -13,14 +17,7 @@ REGISTER_COLUMNS = (
     "la_name",
     "partner_urn",
     "partner",
-    "partner_country",
-    "link_types",
-    "mode",
-    "status",
-    "start_date",
-    "end_date",
-    "meetings_this_year",
-    "notes",
+    *(f for f in EDITABLE_FIELDS if f not in ("school_urn", "partner_urn", "partner_name")),
     "source",
     "updated_by",
     "updated_at",
