@@ -56,8 +56,6 @@ ETHNIC_GROUPS: tuple[tuple[str, str], ...] = (
 )
 ETHNIC_GROUP_LABELS = dict(ETHNIC_GROUPS)
 ETHNIC_COUNT_COLUMNS = tuple(f"n_{name}" for name, _ in ETHNIC_GROUPS)
-UNCLASSIFIED_COLUMN = "n_unclassified"
-
 # Measures a user can colour the map by: column -> (label, unit, higher means).
 MEASURES: dict[str, tuple[str, str, str]] = {
     "white_british_pct": ("White British pupils", "% of pupils", "more White British"),

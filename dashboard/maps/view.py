@@ -38,7 +38,8 @@ def filter_options(schools_df: pd.DataFrame) -> dict[str, list[str]]:
     return {
         "regions": values("region"),
         "las": values("la_name"),
-        "phases": values("phase"),
+        # Phases in school order (nursery first), not alphabetically.
+        "phases": [p for p in (*config.PHASES, "Other") if p in set(values("phase"))],
         "religions": values("religious_character"),
     }
 
