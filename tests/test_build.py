@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -67,29 +68,25 @@ def test_points_are_wgs84_and_inside_their_la(built):
 
 
 def test_diversity_index_is_simpson(built):
+    """Worked by hand from Pershore High School's row in tests/data/census.csv."""
     school = built.schools_gdf.set_index("urn").loc[136925]
-    counts = school[
-        [
-            c
-            for c in school.index
-            if c.startswith("n_")
-            and c
-            not in (
-                "n_unclassified",
-                "n_fsm",
-                "n_eal",
-                "n_first_language_english",
-                "n_first_language_unclassified",
-            )
-        ]
-    ].astype(float)
-    shares = counts / counts.sum()
-    assert school["diversity_index"] == pytest.approx(1 - (shares**2).sum())
+    assert school["diversity_index"] == pytest.approx(0.144481, abs=1e-6)
+
+
+def _written(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_build_is_deterministic(raw_dir, tmp_path):
-    first = build.write_outputs(build.build_all(raw_dir), tmp_path / "a", tmp_path / "sa")
-    second = build.write_outputs(build.build_all(raw_dir), tmp_path / "b", tmp_path / "sb")
+    """Two builds write the same bytes, file by file (not only the same manifest)."""
+    for run in ("a", "b"):
+        build.write_outputs(build.build_all(raw_dir), tmp_path / run / "d", tmp_path / run / "s")
+    first, second = _written(tmp_path / "a"), _written(tmp_path / "b")
+    assert len(first) == 8
     assert first == second
 
 
@@ -145,9 +142,12 @@ def test_cli_refuses_bad_input_and_leaves_data_untouched(
 
 def test_manifest_lists_every_written_file(raw_dir, tmp_path):
     manifest = build.write_outputs(build.build_all(raw_dir), tmp_path / "d", tmp_path / "s")
-    on_disk = json.loads((tmp_path / "d" / "manifest.json").read_text())
-    assert on_disk == manifest
-    assert {"data/schools.parquet", "static/data/school_points.json"} <= set(manifest)
+    written = {f"data/{p.name}": p for p in (tmp_path / "d").iterdir() if p.suffix != ".json"}
+    written |= {f"static/data/{p.name}": p for p in (tmp_path / "s").iterdir()}
+    assert set(manifest) == set(written)
+    for name, path in written.items():
+        assert manifest[name]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest(), name
+    assert json.loads((tmp_path / "d" / "manifest.json").read_text()) == manifest
 
 
 def test_readme_documents_every_school_column():

@@ -8,7 +8,6 @@ import pandas as pd
 import pytest
 import shapely
 
-from dashboard import config
 from dashboard.data import map_files
 from dashboard.maps import assets, scales, school_map
 
@@ -66,7 +65,7 @@ def test_legend_states_measure_unit_date_and_threshold():
     text = scales.legend_html("fsm_pct", threshold_pct=75)
     assert "Free school meals" in text
     assert "% of pupils eligible" in text
-    assert config.CENSUS_DATE in text
+    assert "School census, January 2023" in text
     assert "at least 75 %" in text
 
 

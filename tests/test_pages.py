@@ -76,9 +76,30 @@ def test_every_role_sees_each_page_or_a_refusal(page: str, role: str):
         assert not at.dataframe
 
 
+# Who may open what, written out here rather than read from the code under test.
+ACCESS = {
+    auth.OFFICER: {"map", "gaps", "register", "summary", "partners", "data", "sign_in"},
+    auth.CABINET: {"map", "gaps", "summary", "partners", "data", "sign_in"},
+    auth.SCHOOL: {"map", "partners", "data", "sign_in"},
+    auth.PUBLIC: {"map", "summary", "partners", "data", "sign_in"},
+}
+
+
+@pytest.mark.parametrize("role", list(ACCESS))
+def test_each_role_may_open_exactly_its_pages(role: str):
+    allowed = {navigation.page_url(p) for p in navigation.allowed_pages(role)}
+    assert allowed == ACCESS[role]
+
+
 def test_the_refusal_names_the_role_and_the_page():
     at = open_page("pages/register.py", None)
     assert at.warning[0].value == "Sign in as a council officer to see the link register."
+    at = open_page("pages/register.py", VISITORS[auth.CABINET])
+    assert at.warning[0].value == (
+        "You are signed in as a cabinet member. The link register is for council officers: "
+        "sign in with such an account to see it."
+    )
+    assert not at.tabs
 
 
 def test_every_page_file_is_declared():

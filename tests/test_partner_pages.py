@@ -51,10 +51,21 @@ def test_a_distance_of_zero_gives_a_hint_not_an_error():
 def test_changing_the_weights_changes_the_ranking():
     at = open_page("pages/partners.py")
     at.text_input(key="partners_school_search").set_value("136925").run()
-    before = at.dataframe[0].value["urn"].tolist()
     at.slider(key="partners_w_faith").set_value(0).run()
     at.slider(key="partners_w_social").set_value(0).run()
-    assert at.dataframe[0].value["urn"].tolist() != before
+    # Ethnic make-up only: ranked by an independent calculation of the same score.
+    assert at.dataframe[0].value["urn"].tolist() == [
+        136353,
+        116999,
+        141064,
+        116984,
+        138208,
+        137051,
+        148338,
+        141063,
+        137167,
+        138107,
+    ]
 
 
 def test_gaps_page_plans_pairs_and_adds_them_as_proposed_links():
@@ -74,9 +85,9 @@ def test_gaps_page_plans_pairs_and_adds_them_as_proposed_links():
 
 def test_gaps_page_threshold_changes_the_count():
     at = open_page("pages/gaps.py", ANN)
-    gaps_80 = at.metric[0].value
+    assert at.metric[0].value == "168"  # Worcestershire's gaps at 80 %
     at.slider(key="gaps_threshold").set_value(95).run()
-    assert at.metric[0].value != gaps_80
+    assert at.metric[0].value == "15"
 
 
 @pytest.mark.browser
