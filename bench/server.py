@@ -57,7 +57,7 @@ def app_process(
         "-m",
         "streamlit",
         "run",
-        str(ROOT / "streamlit_app.py"),
+        str(ROOT / "server.py"),
         "--server.address",
         "127.0.0.1",
         "--server.port",

@@ -118,5 +118,15 @@ MEETINGS_RULE = f"met at least {MEETINGS_FOR_IMPACT} times this school year"
 PALETTE = ("#fde725", "#5ec962", "#21918c", "#3b528b", "#440154")
 NO_DATA_COLOUR = "#bdbdbd"
 
+# A sign-in lasts this long (a working day) unless the person signs out first; a
+# deployment may set ATLAS_SESSION_HOURS.
+SESSION_HOURS = float(os.environ.get("ATLAS_SESSION_HOURS", "8"))
+# Failed sign-ins: this many are free within the window, then each waits twice as long.
+SIGN_IN_FREE_ATTEMPTS = 3
+SIGN_IN_WINDOW_MINUTES = 15
+SIGN_IN_MAX_WAIT_S = 30.0
+# Password checks at once: Argon2 uses 64 MiB each, so a burst cannot exhaust memory.
+PASSWORD_CHECKS_AT_ONCE = 2
+
 # Browser test hooks (e.g. a school's pixel position) exist only when this is set.
 TEST_HOOKS = os.environ.get("ATLAS_TEST_HOOKS", "") == "1"

@@ -48,6 +48,33 @@ def _own_register(tmp_path, monkeypatch):
     monkeypatch.setenv("ATLAS_DATABASE_URL", f"sqlite:///{tmp_path / 'app-register.sqlite3'}")
 
 
+def sign_in(at, user):
+    """Give an AppTest a real session of ``user`` in the register the app uses (its own DB).
+
+    AppTest cannot send cookies, so the session token goes into the session's state,
+    where :func:`dashboard.app.session.current_user` checks it against the register
+    exactly as it checks a cookie's token.
+    """
+    from dashboard.app import session
+    from dashboard.register import sessions
+
+    engine = register_engine.open_register()
+    try:
+        accounts.create_user(
+            engine,
+            user.username,
+            secrets.token_urlsafe(16),
+            role=user.role,
+            display_name=user.display_name,
+            school_urn=user.school_urn,
+        )
+    except accounts.AccountError:
+        accounts.set_role(engine, user.username, user.role, school_urn=user.school_urn)
+    at.session_state[session.TOKEN_KEY] = sessions.start_session(engine, user.username, hours=1)
+    engine.dispose()
+    return at
+
+
 @pytest.fixture(autouse=True)
 def _clear_streamlit_cache():
     """Streamlit caches survive between AppTest runs in one session: start each test clean."""

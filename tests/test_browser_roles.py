@@ -18,9 +18,10 @@ XSS = '<img src=x onerror="window.__xss=1">'
 
 
 def sign_in(page, app_url: str, username: str, password: str) -> None:
-    page.goto(f"{app_url}/sign_in")
-    page.get_by_role("textbox", name="Username").fill(username)
-    page.get_by_role("textbox", name="Password").fill(password)
+    """Sign in on the server's form, which comes back to the sign-in page when done."""
+    page.goto(f"{app_url}/auth/sign-in?next=sign_in")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text("You are signed in as").wait_for(timeout=30_000)
 

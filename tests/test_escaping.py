@@ -20,7 +20,6 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.analysis import gaps
 from dashboard.analysis import summary as s
-from dashboard.app import session
 from dashboard.app.text import md_escape
 from dashboard.data import embedded
 from dashboard.maps import partner_maps, scales, school_map
@@ -28,7 +27,7 @@ from dashboard.outputs import briefing
 from dashboard.register import engine as register_engine
 from dashboard.register import model, store
 from dashboard.register.auth import OFFICER, User
-from tests.conftest import ROOT
+from tests.conftest import ROOT, sign_in
 
 HOSTILE = '<img src=x onerror="window.__xss=1"> *bold* [link](javascript:alert(1)) #h'
 # Markup that would work if the text were not escaped: an HTML tag or a Markdown link.
@@ -72,7 +71,7 @@ def assert_shown_as_text(texts: list[str]) -> None:
 def app(user: User | None = ANN) -> AppTest:
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=90)
     if user is not None:
-        at.session_state[session.USER_KEY] = user
+        sign_in(at, user)
     return at.run()
 
 

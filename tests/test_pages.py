@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.app import navigation, session
+from dashboard.app import navigation
 from dashboard.register import auth
 from dashboard.register.auth import User
-from tests.conftest import ROOT
+from tests.conftest import ROOT, sign_in
 
 PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
 VISITORS = {
@@ -26,7 +26,7 @@ def open_page(
     """Run the entry point as ``user``, then switch to ``page``."""
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=timeout)
     if user is not None:
-        at.session_state[session.USER_KEY] = user
+        sign_in(at, user)
     at.run()
     return at.switch_page(page).run()
 
@@ -46,7 +46,7 @@ CONTENT = {
     "pages/summary.py": "Predominantly white schools",
     "pages/partners.py": "Type part of your school's name",
     "pages/data.py": "With ethnicity figures",
-    "pages/sign_in.py": "Sign in",
+    "pages/sign_in.py": "Council officers sign in to keep the link register",
 }
 SCHOOL_CONTENT = {"pages/partners.py": "Pershore High School"}
 SIGNED_IN_CONTENT = {"pages/sign_in.py": "You are signed in as"}

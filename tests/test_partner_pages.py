@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.app import session
 from dashboard.register import engine as register_engine
 from dashboard.register import queries
 from dashboard.register.auth import OFFICER, SCHOOL, User
-from tests.conftest import ROOT
+from tests.conftest import ROOT, sign_in
 
 ANN = User("ann", OFFICER, "Ann Officer")
 
@@ -17,7 +16,7 @@ ANN = User("ann", OFFICER, "Ann Officer")
 def open_page(page: str, user: User | None = None, **params: str) -> AppTest:
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=90)
     if user is not None:
-        at.session_state[session.USER_KEY] = user
+        sign_in(at, user)
     at.run()
     at.switch_page(page).run()
     for key, value in params.items():

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from dashboard.app import loaders, session
+from dashboard.app import loaders
 from dashboard.register import engine as register_engine
 from dashboard.register import model, queries, store
 from dashboard.register.auth import OFFICER, User
-from tests.conftest import ROOT
+from tests.conftest import ROOT, sign_in
 
 ANN = User("ann", OFFICER, "Ann Officer")
 BEN = User("ben", OFFICER, "Ben Officer")
@@ -17,7 +17,7 @@ BEN = User("ben", OFFICER, "Ben Officer")
 def register_page(user: User | None = ANN) -> AppTest:
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
     if user is not None:
-        at.session_state[session.USER_KEY] = user
+        sign_in(at, user)
     at.run()
     at.switch_page("pages/register.py").run()
     assert not at.exception, at.exception

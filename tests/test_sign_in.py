@@ -84,17 +84,17 @@ def test_bad_accounts_are_refused(tmp_path, username, password, role, message):
         accounts.create_user(engine, username, password, role=role)
 
 
-def test_local_sign_in_page_signs_in_and_out(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'r.sqlite3'}"
-    monkeypatch.setenv("ATLAS_DATABASE_URL", url)
-    accounts.create_user(
-        register_engine.open_register(url), "ann", "a long enough secret", role="officer"
-    )
+def test_the_sign_in_page_links_to_the_form_and_back_to_the_page_asked_for():
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=90).run()
+    at.query_params["next"] = "register"
     at.switch_page("pages/sign_in.py").run()
-    at.text_input(key="sign_in_username").set_value("ann")
-    at.text_input(key="sign_in_password").set_value("a long enough secret")
-    at.button[0].click().run()
     assert not at.exception
-    at.switch_page("pages/register.py").run()
-    assert any(tab.label == "Add a link" for tab in at.tabs)
+    links = [h.proto.body for h in at.get("html")]
+    assert any('href="auth/sign-in?next=register"' in body for body in links)
+
+
+def test_a_refused_page_offers_sign_in_that_returns_to_it():
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=90).run()
+    at.switch_page("pages/gaps.py").run()
+    assert "Sign in as a council officer or a cabinet member" in at.warning[0].value
+    assert any('href="auth/sign-in?next=gaps"' in h.proto.body for h in at.get("html"))

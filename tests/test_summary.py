@@ -12,12 +12,11 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.analysis import gaps
 from dashboard.analysis import summary as s
-from dashboard.app import session
 from dashboard.data import embedded
 from dashboard.outputs import briefing
 from dashboard.register import model
 from dashboard.register.auth import CABINET, User
-from tests.conftest import ROOT
+from tests.conftest import ROOT, sign_in
 
 
 def links(rows: list[dict]) -> pd.DataFrame:
@@ -137,7 +136,7 @@ def test_briefing_shows_markup_in_names_as_text(worcestershire_pdf):
 
 def summary_page() -> AppTest:
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=90)
-    at.session_state[session.USER_KEY] = User("cara", CABINET)
+    sign_in(at, User("cara", CABINET))
     at.run()
     return at.switch_page("pages/summary.py").run()
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.app.session import current_user
+from dashboard import config
+from dashboard.app.session import current_user, oidc_configured
 from dashboard.register import auth
 from dashboard.register.auth import User
 
@@ -62,6 +63,7 @@ def run_navigation() -> None:
     }
     # Our own sidebar links instead of Streamlit's list, whose markup fails WCAG checks.
     navigation = st.navigation(list(declared.values()), position="hidden")
+    st.html(config.STATIC_DIR / "css" / "app.css")
     _NAVIGATION_READY["done"] = True
     with st.sidebar:
         for section in dict.fromkeys(section for section, _, _ in PAGES.values()):
@@ -164,11 +166,26 @@ def guard_page(path: str) -> User:
     user = current_user()
     if page not in allowed_pages(user.role):
         st.warning(refusal(page, user.role), icon=":material/lock:")
-        st.page_link(
-            SIGN_IN_PAGE,
-            label="Sign in",
-            icon=":material/login:",
-            query_params={"next": page_url(page)},
-        )
+        sign_in_button(page_url(page))
         st.stop()
     return user
+
+
+def sign_in_button(next_page: str | None = None) -> None:
+    """A "Sign in" button that comes back to ``next_page`` (an address from :func:`page_url`).
+
+    Local accounts sign in on the server's own form (``/auth/sign-in``), opened
+    in the same tab so the new session cookie applies at once; single sign-on
+    goes through Streamlit's ``st.login``.
+    """
+    if oidc_configured():
+        if st.button("Sign in with your council account", type="primary", key="sign_in_oidc"):
+            st.login()
+        return
+    wanted = page_of_url(next_page)
+    target = f"?next={page_url(wanted)}" if wanted else ""
+    # A plain link (st.html), not st.link_button, which always opens a new tab.
+    st.html(
+        f'<a class="atlas-button" href="auth/sign-in{target}" data-testid="atlas-sign-in">'
+        "Sign in</a>"
+    )

@@ -1,4 +1,4 @@
-"""Local accounts for councils without a single sign-on provider.
+"""Local accounts for councils without a single sign-on provider, and the accounts command.
 
 Passwords are stored only as Argon2id hashes (argon2-cffi) in the register's
 ``users`` table; none is ever committed. Create accounts from a shell on the
@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from dashboard.register import auth
+from dashboard.register import auth, sessions
 from dashboard.register.auth import User
 from dashboard.register.engine import open_register
 from dashboard.register.model import users_table
@@ -123,34 +123,105 @@ def authenticate(engine: sa.Engine, username: str, password: str) -> User | None
 _DUMMY_HASH = auth.hash_password("not-a-real-password")
 
 
+def set_role(engine: sa.Engine, username: str, role: str, *, school_urn: int | None = None) -> None:
+    """Change an account's role; its open sessions get the new rights at their next click.
+
+    Raises
+    ------
+    AccountError
+        For an unknown account or role, or a school account without a URN.
+    """
+    if role not in auth.ROLES:
+        raise AccountError(f"Unknown role {role!r}; use one of {', '.join(auth.ROLES)}.")
+    if role == auth.SCHOOL and school_urn is None:
+        raise AccountError("A school account needs the school's URN.")
+    with engine.begin() as connection:
+        changed = connection.execute(
+            users_table.update()
+            .where(users_table.c.username == username.strip().lower())
+            .values(role=role, school_urn=school_urn)
+        ).rowcount
+    if not changed:
+        raise AccountError(f"There is no account {username!r}.")
+
+
+def remove_user(engine: sa.Engine, username: str) -> int:
+    """Delete an account and end its sessions (they sign out at their next click).
+
+    Returns
+    -------
+    int
+        How many sessions were still open.
+
+    Raises
+    ------
+    AccountError
+        For an unknown account.
+    """
+    name = username.strip().lower()
+    ended = sessions.end_all_sessions(engine, name)
+    with engine.begin() as connection:
+        removed = connection.execute(
+            users_table.delete().where(users_table.c.username == name)
+        ).rowcount
+    if not removed:
+        raise AccountError(f"There is no account {username!r}.")
+    return ended
+
+
 def main(argv: list[str] | None = None) -> int:
-    """``python -m dashboard.register.accounts add NAME --role ROLE`` (asks for the password)."""
+    """``python -m dashboard.register.accounts COMMAND ...``: manage local accounts."""
     parser = argparse.ArgumentParser(description="Manage local accounts of the atlas.")
+    parser.add_argument("--database-url", default=None)
     sub = parser.add_subparsers(dest="command", required=True)
-    add = sub.add_parser("add", help="create an account")
+    add = sub.add_parser("add", help="create an account (asks for the password)")
     add.add_argument("username")
     add.add_argument("--role", required=True, choices=auth.ROLES)
     add.add_argument("--name", default="", help="name shown in the app")
     add.add_argument("--school-urn", type=int, default=None)
-    add.add_argument("--database-url", default=None)
+    role = sub.add_parser("set-role", help="change an account's role")
+    role.add_argument("username")
+    role.add_argument("role", choices=auth.ROLES)
+    role.add_argument("--school-urn", type=int, default=None)
+    remove = sub.add_parser("remove", help="delete an account and end its sessions")
+    remove.add_argument("username")
+    end = sub.add_parser(
+        "end-sessions", help="sign an account (local or single sign-on) out everywhere"
+    )
+    end.add_argument("username")
     args = parser.parse_args(argv)
+    engine = open_register(args.database_url)
+    try:
+        if args.command == "add":
+            return _add(engine, args)
+        if args.command == "set-role":
+            set_role(engine, args.username, args.role, school_urn=args.school_urn)
+            print(f"{args.username} is now: {auth.ROLE_LABELS[args.role]}.")
+        elif args.command == "remove":
+            ended = remove_user(engine, args.username)
+            print(f"Removed {args.username}; {ended} open session(s) ended.")
+        else:
+            ended = sessions.end_all_sessions(engine, args.username)
+            print(f"Signed {args.username} out everywhere ({ended} local session(s) ended).")
+    except AccountError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return 0
+
+
+def _add(engine: sa.Engine, args: argparse.Namespace) -> int:
     password = getpass.getpass("Password (10+ characters): ")
     if password != getpass.getpass("Same password again: "):
         print("The passwords differ; nothing was created.", file=sys.stderr)
         return 1
-    engine = open_register(args.database_url)
-    try:
-        user = create_user(
-            engine,
-            args.username,
-            password,
-            role=args.role,
-            display_name=args.name,
-            school_urn=args.school_urn,
-        )
-    except AccountError as exc:
-        print(exc, file=sys.stderr)
-        return 1
+    user = create_user(
+        engine,
+        args.username,
+        password,
+        role=args.role,
+        display_name=args.name,
+        school_urn=args.school_urn,
+    )
     print(f"Created {user.username} ({auth.ROLE_LABELS[user.role]}).")
     return 0
 

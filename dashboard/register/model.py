@@ -75,6 +75,42 @@ users_table = sa.Table(
     sa.Column("password_hash", sa.String(300), nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
 )
+# Signed-in sessions: only a hash of each token is kept, so a copy of the database
+# cannot be used to sign in. A session ends at expires_at, or earlier when ended_at is set.
+sessions_table = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("username", sa.String(100), nullable=False, index=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("client", sa.String(64), nullable=True),
+)
+# "End every session of this account": single sign-on sessions started before this
+# moment are signed out at their next interaction (local sessions are ended row by row).
+session_cutoffs_table = sa.Table(
+    "session_cutoffs",
+    metadata,
+    sa.Column("username", sa.String(320), primary_key=True),
+    sa.Column("ended_at", sa.DateTime(timezone=True), nullable=False),
+)
+# Failed sign-ins, counted per key ("user:<name>" or "client:<address>") on the server.
+sign_in_failures_table = sa.Table(
+    "sign_in_failures",
+    metadata,
+    sa.Column("key", sa.String(400), primary_key=True),
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("last_failed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("failures >= 0", name="ck_sign_in_failures_count"),
+)
+# Values every app server must share, e.g. the key that signs session cookies.
+settings_table = sa.Table(
+    "settings",
+    metadata,
+    sa.Column("name", sa.String(100), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
 
 # Fields an officer edits, in form order; the rest the register keeps itself.
 EDITABLE_FIELDS = (

@@ -25,7 +25,7 @@ SEEDED_BY = "seed: press report"
 
 
 def upgrade() -> None:
-    """Insert the two press-reported links and their audit rows."""
+    """Insert the two press-reported links."""
     when = datetime(2026, 11, 25, tzinfo=UTC)
     rows = [
         (
