@@ -118,6 +118,9 @@ MEETINGS_RULE = f"met at least {MEETINGS_FOR_IMPACT} times this school year"
 PALETTE = ("#fde725", "#5ec962", "#21918c", "#3b528b", "#440154")
 NO_DATA_COLOUR = "#bdbdbd"
 
+# Times people read (the register, exports) are in UK local time.
+LOCAL_TIME_ZONE = "Europe/London"
+
 # A sign-in lasts this long (a working day) unless the person signs out first; a
 # deployment may set ATLAS_SESSION_HOURS.
 SESSION_HOURS = float(os.environ.get("ATLAS_SESSION_HOURS", "8"))

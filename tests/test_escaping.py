@@ -101,7 +101,9 @@ def test_a_hostile_search_is_echoed_as_text():
 
 def test_import_messages_show_a_hostile_file_name_and_cells_as_text():
     at = app()
-    at.switch_page("pages/register.py").run()
+    at.switch_page("pages/register.py")
+    at.session_state["register_tab"] = "Import a spreadsheet"
+    at.run()
     content = f"School URN,Status,Link types\n{PERSHORE},{HOSTILE},ethnicity\n".encode()
     # Named .xlsx but not a workbook: the file-level message quotes the name.
     at.file_uploader(key="register_upload").upload(f"{HOSTILE}.xlsx", content, "text/csv").run()

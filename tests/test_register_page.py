@@ -14,18 +14,21 @@ ANN = User("ann", OFFICER, "Ann Officer")
 BEN = User("ben", OFFICER, "Ben Officer")
 
 
-def register_page(user: User | None = ANN) -> AppTest:
+def register_page(user: User | None = ANN, tab: str = "Links") -> AppTest:
+    """The register page as ``user``, on ``tab`` (only the open tab's content runs)."""
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
     if user is not None:
         sign_in(at, user)
     at.run()
-    at.switch_page("pages/register.py").run()
+    at.switch_page("pages/register.py")
+    at.session_state["register_tab"] = tab
+    at.run()
     assert not at.exception, at.exception
     return at
 
 
 def test_officer_adds_a_link_through_the_form():
-    at = register_page()
+    at = register_page(tab="Add a link")
     at.text_input(key="register_add_school_search").set_value("Pershore High").run()
     at.text_input(key="register_add_partner_search").set_value("136353").run()
     at.multiselect(key="register_add_types").set_value(["ethnicity"]).run()
@@ -39,7 +42,7 @@ def test_officer_adds_a_link_through_the_form():
 
 
 def test_an_invalid_link_gets_a_message_and_is_not_saved():
-    at = register_page()
+    at = register_page(tab="Add a link")
     at.text_input(key="register_add_school_search").set_value("136925").run()
     at.text_input(key="register_add_partner_search").set_value("136925").run()
     at.multiselect(key="register_add_types").set_value(["faith"]).run()
@@ -50,7 +53,7 @@ def test_an_invalid_link_gets_a_message_and_is_not_saved():
 
 
 def test_second_officer_saving_a_stale_copy_sees_both_versions():
-    at = register_page()
+    at = register_page(tab="Edit or end a link")
     at.selectbox(key="register_edit_id").set_value(1).run()
     engine = register_engine.open_register()
     current = queries.get_link(engine, 1)
@@ -66,7 +69,7 @@ def test_second_officer_saving_a_stale_copy_sees_both_versions():
     at.text_area(key="register_edit_1_1_notes").set_value("Ann's note").run()
     at.button(key="register_save_1").click().run()
     assert not at.exception
-    assert "changed by someone else since you opened it" in at.error[0].value
+    assert "ben saved this link after you opened it" in at.error[0].value
     assert queries.get_link(engine, 1).notes == "Ben's note"
     tables = " ".join(frame.value.to_string() for frame in at.dataframe)
     assert "Ann's note" in tables
@@ -74,7 +77,7 @@ def test_second_officer_saving_a_stale_copy_sees_both_versions():
 
 
 def test_import_reports_rows_and_commits_all_or_nothing():
-    at = register_page()
+    at = register_page(tab="Import a spreadsheet")
     header = b"School URN,Partner URN,Type,Status\n"
     bad = header + b"136925,136353,ethnicity,active\n136925,136925,faith,active\n"
     at.file_uploader(key="register_upload").upload("links.csv", bad, "text/csv").run()
@@ -89,14 +92,14 @@ def test_import_reports_rows_and_commits_all_or_nothing():
 
 
 def test_an_empty_upload_gets_a_plain_message():
-    at = register_page()
+    at = register_page(tab="Import a spreadsheet")
     at.file_uploader(key="register_upload").upload("links.csv", b"", "text/csv").run()
     assert not at.exception
     assert "is empty" in at.error[0].value
 
 
 def test_an_oversized_upload_gets_a_clear_message():
-    at = register_page()
+    at = register_page(tab="Import a spreadsheet")
     big = b"School URN,Status\n" + b"136925,active\n" * 400_000  # about 5.6 MB
     at.file_uploader(key="register_upload").upload("huge.csv", big, "text/csv").run()
     assert not at.exception

@@ -1,23 +1,37 @@
-"""Helpers of the link register page: the link form, the editor with conflicts shown, bulk saves."""
+"""Helpers of the link register page: its tabs, table settings, the link form and labels."""
 
 from __future__ import annotations
 
-from collections.abc import Container
-
 import pandas as pd
-import sqlalchemy as sa
 import streamlit as st
 
 from dashboard import config
-from dashboard.app.text import md_escape
-from dashboard.app.widgets import COLUMN_SETTINGS, NUMBER, columns, flash, school_picker
-from dashboard.register import auth, queries, store, tables
-from dashboard.register.auth import User
-from dashboard.register.model import EDITABLE_FIELDS, ConflictError, Link, LinkInput, RegisterError
+from dashboard.app.widgets import COLUMN_SETTINGS, NUMBER, columns, school_picker
+from dashboard.register import tables
+from dashboard.register.model import Link, LinkInput
 
+TABS = (
+    "Links",
+    "Add a link",
+    "Edit or end a link",
+    "Update meetings",
+    "Import a spreadsheet",
+    "Audit log",
+)
 LINK_COLUMNS = columns(*(name for name in COLUMN_SETTINGS if name in tables.REGISTER_COLUMNS))
 
 
+AUDIT_COLUMNS = {
+    "changed_at": st.column_config.DatetimeColumn(
+        f"When ({config.LOCAL_TIME_ZONE})", format="DD/MM/YYYY HH:mm:ss"
+    ),
+    "changed_by": "Who",
+    "link_id": NUMBER("Link", format="%d"),
+    "action": "What",
+    "field": "Field",
+    "old_value": "Before",
+    "new_value": "After",
+}
 BULK_COLUMNS = columns(
     "link_id",
     "school",
@@ -139,110 +153,3 @@ def link_label(table_df: pd.DataFrame, link_id: int) -> str:
     """Label of a link for pickers, e.g. "#12 Pershore High School ↔ …"."""
     row = table_df[table_df["link_id"] == link_id].iloc[0]
     return f"#{link_id} {row['school']} ↔ {row['partner']} ({row['status']})"
-
-
-def link_editor(
-    engine: sa.Engine,
-    user: User,
-    schools_df: pd.DataFrame,
-    current: Link,
-    opened: int,
-    known_urns: Container[int],
-) -> None:
-    """Edit or end one link; refuses a save based on an out-of-date copy and shows both."""
-    snapshot_key = f"register_snapshot_{current.link_id}"
-    snapshot = st.session_state.get(snapshot_key)
-    if snapshot is None or snapshot.version != opened:
-        snapshot = current if current.version == opened else snapshot or current
-        st.session_state[snapshot_key] = snapshot
-    if current.version != opened:
-        st.info(f"Someone changed this link after you opened it (now version {current.version}).")
-    edited = link_form(f"register_edit_{current.link_id}_{opened}", schools_df, snapshot)
-    save, end = st.columns(2)
-    do_save = save.button("Save changes", type="primary", key=f"register_save_{current.link_id}")
-    do_end = end.button("End this link today", key=f"register_end_{current.link_id}")
-    if not (do_save or do_end) or edited is None:
-        return
-    try:
-        if do_end:
-            store.end_link(
-                engine,
-                current.link_id,
-                user,
-                expected_version=opened,
-                end_date=pd.Timestamp.today().date(),
-                known_urns=known_urns,
-            )
-        else:
-            store.update_link(
-                engine,
-                current.link_id,
-                edited,
-                user,
-                expected_version=opened,
-                known_urns=known_urns,
-            )
-    except ConflictError as exc:
-        st.error(md_escape(str(exc)))
-        st.dataframe(
-            compare_versions(snapshot, edited, exc.current),
-            width="stretch",
-            key=f"register_conflict_{current.link_id}",
-        )
-        if st.button(
-            "Start again from the latest version", key=f"register_reload_{current.link_id}"
-        ):
-            st.session_state[f"register_opened_{current.link_id}"] = exc.current.version
-            st.session_state.pop(snapshot_key, None)
-            st.rerun()
-        return
-    except (RegisterError, auth.PermissionDeniedError) as exc:
-        st.error(md_escape(str(exc)))
-        return
-    st.session_state.pop(f"register_opened_{current.link_id}", None)
-    st.session_state.pop(snapshot_key, None)
-    flash(f"Link #{current.link_id} saved.")
-
-
-def compare_versions(opened: store.Link, yours: LinkInput, theirs: store.Link) -> pd.DataFrame:
-    """Side by side: the version you opened, your edit, and what is stored now."""
-    rows = []
-    for name in EDITABLE_FIELDS:
-        values = [getattr(opened, name), getattr(yours, name), getattr(theirs, name)]
-        rows.append([name.replace("_", " "), *("" if v is None else str(v) for v in values)])
-    return pd.DataFrame(
-        rows,
-        columns=["field", "when you opened it", "your change", f"saved now by {theirs.updated_by}"],
-    ).set_index("field")
-
-
-def save_bulk(
-    engine: sa.Engine,
-    user: User,
-    before: pd.DataFrame,
-    after: pd.DataFrame,
-    known_urns: Container[int],
-) -> list[str]:
-    """Save rows of the bulk editor that changed; one message per row."""
-    messages = []
-    changed = after[
-        (after["status"] != before["status"])
-        | (after["meetings_this_year"] != before["meetings_this_year"])
-    ]
-    for row in changed.itertuples(index=False):
-        try:
-            current = queries.get_link(engine, int(row.link_id))
-            fields = {name: getattr(current, name) for name in EDITABLE_FIELDS}
-            fields.update(status=row.status, meetings_this_year=int(row.meetings_this_year))
-            store.update_link(
-                engine,
-                int(row.link_id),
-                LinkInput(**fields),
-                user,
-                expected_version=int(row.version),
-                known_urns=known_urns,
-            )
-            messages.append(f"Link #{row.link_id} saved.")
-        except (RegisterError, auth.PermissionDeniedError) as exc:
-            messages.append(f"Link #{row.link_id} not saved: {exc}")
-    return messages or ["Nothing changed."]

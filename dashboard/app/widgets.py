@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
 import geopandas as gpd
@@ -49,7 +48,9 @@ COLUMN_SETTINGS: dict[str, object] = {
     "notes": "Notes",
     "source": "Source",
     "updated_by": "Last changed by",
-    "updated_at": st.column_config.DatetimeColumn("Last changed", format="DD/MM/YYYY HH:mm"),
+    "updated_at": st.column_config.DatetimeColumn(
+        "Last changed (UK time)", format="DD/MM/YYYY HH:mm"
+    ),
     "version": NUMBER("Version", format="%d"),
     "rank": NUMBER("#", format="%d"),
     "distance_km": NUMBER("Distance (km)", format="%.1f"),
@@ -173,17 +174,33 @@ def set_defaults(values: dict[str, object]) -> None:
         st.session_state.setdefault(key, value)
 
 
+FLASH_KEY = "atlas_flash"
+
+
 def flash(message: str) -> None:
-    """Show ``message`` after an immediate rerun (so every table reflects the change)."""
-    st.session_state["register_flash"] = message
+    """Show a success message after an immediate rerun (so every table reflects the change)."""
+    flash_all([("success", message)])
+
+
+def flash_all(messages: list[tuple[str, str]]) -> None:
+    """Show several messages after an immediate rerun.
+
+    Parameters
+    ----------
+    messages : list of (kind, text)
+        ``kind`` is "success" or "error"; the text is plain (it is escaped).
+    """
+    st.session_state[FLASH_KEY] = list(messages)
     st.rerun()
 
 
 def show_flash() -> None:
-    """Show (once) a message left by :func:`flash`."""
-    message = st.session_state.pop("register_flash", None)
-    if message:
-        st.success(message, icon=":material/check_circle:")
+    """Show (once) the messages left by :func:`flash`."""
+    for kind, text in st.session_state.pop(FLASH_KEY, None) or []:
+        if kind == "error":
+            st.error(md_escape(text), icon=":material/error:")
+        else:
+            st.success(md_escape(text), icon=":material/check_circle:")
 
 
 def chart_with_table(chart: object | None, table: pd.DataFrame, key: str, title: str) -> None:
@@ -201,30 +218,54 @@ def chart_with_table(chart: object | None, table: pd.DataFrame, key: str, title:
         csv_download("Download (CSV)", table, file_name=f"{key}.csv", key=f"{key}_csv")
 
 
+def _fingerprint(frames: dict[str, pd.DataFrame]) -> str:
+    """Changes whenever any cell of any of the tables changes."""
+    parts = []
+    for name, frame in frames.items():
+        try:
+            hashed = pd.util.hash_pandas_object(frame, index=False)
+        except TypeError:  # cells holding lists: hash their text
+            hashed = pd.util.hash_pandas_object(frame.astype(str), index=False)
+        parts.append(f"{name}:{frame.shape}:{list(frame.columns)}:{int(hashed.sum())}")
+    return "|".join(parts)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _file_bytes(_frames: dict[str, pd.DataFrame], kind: str, key: str) -> bytes:
+    if kind == "csv":
+        return exports.to_csv_bytes(next(iter(_frames.values())))
+    return exports.to_excel_bytes(_frames)
+
+
 def csv_download(
     label: str,
-    frame: pd.DataFrame | Callable[[], pd.DataFrame],
+    frame: pd.DataFrame,
     *,
     file_name: str,
     key: str,
     where: object = st,
 ) -> None:
-    """A download button for a table as CSV (formulas neutralised; see :mod:`exports`).
+    """A download button for a table as CSV (formulas neutralised, UK times; see exports).
+
+    The file is made when the table changes and kept (cached), not made on the
+    click: a click on a button drawn just before a rerun then still finds its
+    file, which a deferred download would not.
 
     Parameters
     ----------
     label : str
         The button's text, e.g. "Download these schools (CSV)".
-    frame : DataFrame or callable
-        The table, or a function that makes it (called only when clicked).
+    frame : DataFrame
+        The table.
     file_name, key : str
         The file's name and the widget key.
     where : object
         ``st``, ``st.sidebar`` or a column to put the button in.
     """
+    frames = {"table": frame}
     where.download_button(
         label,
-        lambda: exports.to_csv_bytes(frame() if callable(frame) else frame),
+        _file_bytes(frames, "csv", _fingerprint(frames)),
         file_name=file_name,
         mime="text/csv",
         key=key,
@@ -233,7 +274,7 @@ def csv_download(
 
 def excel_download(
     label: str,
-    sheets: dict[str, pd.DataFrame] | Callable[[], dict[str, pd.DataFrame]],
+    sheets: dict[str, pd.DataFrame],
     *,
     file_name: str,
     key: str,
@@ -242,7 +283,7 @@ def excel_download(
     """A download button for one or more tables as an Excel workbook (one sheet each)."""
     where.download_button(
         label,
-        lambda: exports.to_excel_bytes(sheets() if callable(sheets) else sheets),
+        _file_bytes(sheets, "xlsx", _fingerprint(sheets)),
         file_name=file_name,
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=key,

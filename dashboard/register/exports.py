@@ -1,10 +1,12 @@
-"""Safe CSV and Excel downloads: spreadsheet formulas in text cells are neutralised."""
+"""Safe CSV and Excel downloads: formulas in text cells neutralised, times in UK local time."""
 
 from __future__ import annotations
 
 import io
 
 import pandas as pd
+
+from dashboard import config
 
 # A cell starting with one of these runs as a formula in Excel, LibreOffice or Sheets.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -45,6 +47,39 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def local_times(frame: pd.DataFrame) -> pd.DataFrame:
+    """Times with a zone as UK local time without one, the zone named in the column heading.
+
+    Spreadsheets cannot hold a time zone (openpyxl refuses such cells), and people
+    read the register in UK time, so ``updated_at`` becomes
+    ``updated_at (Europe/London)``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Any table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"at": pd.to_datetime(["2026-07-01 12:00"], utc=True)})
+    >>> local_times(frame).to_dict("records")
+    [{'at (Europe/London)': Timestamp('2026-07-01 13:00:00')}]
+    """
+    out = frame.copy()
+    renamed = {}
+    for column in out.columns:
+        series = out[column]
+        if isinstance(series.dtype, pd.DatetimeTZDtype):
+            out[column] = series.dt.tz_convert(config.LOCAL_TIME_ZONE).dt.tz_localize(None)
+            renamed[column] = f"{column} ({config.LOCAL_TIME_ZONE})"
+    return out.rename(columns=renamed)
+
+
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     """CSV (UTF-8 with BOM, so Excel shows accents correctly) with formulas neutralised.
 
@@ -58,7 +93,7 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     bytes
         The file's content.
     """
-    return neutralise_formulas(frame).to_csv(index=False).encode("utf-8-sig")
+    return neutralise_formulas(local_times(frame)).to_csv(index=False).encode("utf-8-sig")
 
 
 def to_excel_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
@@ -77,5 +112,6 @@ def to_excel_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in sheets.items():
-            neutralise_formulas(frame).to_excel(writer, sheet_name=name[:31], index=False)
+            sheet = neutralise_formulas(local_times(frame))
+            sheet.to_excel(writer, sheet_name=name[:31], index=False)
     return buffer.getvalue()

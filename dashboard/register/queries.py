@@ -77,7 +77,20 @@ def list_links(engine: sa.Engine) -> pd.DataFrame:
     )
     for column in ("link_id", "school_urn", "partner_urn", "meetings_this_year", "version"):
         frame[column] = frame[column].astype("Int64")
+    for column in ("created_at", "updated_at"):
+        frame[column] = utc(frame[column])
     return frame
+
+
+def utc(values: pd.Series) -> pd.Series:
+    """Times as UTC-aware timestamps (SQLite gives them back without their zone).
+
+    Examples
+    --------
+    >>> utc(pd.Series([datetime(2026, 12, 2, 9, 30)])).dt.tz
+    datetime.timezone.utc
+    """
+    return pd.to_datetime(values, utc=True)
 
 
 def audit_log(engine: sa.Engine, link_id: int | None = None) -> pd.DataFrame:
@@ -116,7 +129,9 @@ def audit_log(engine: sa.Engine, link_id: int | None = None) -> pd.DataFrame:
                 }
             )
     columns = ["changed_at", "changed_by", "link_id", "action", "field", "old_value", "new_value"]
-    return pd.DataFrame(records, columns=columns)
+    out = pd.DataFrame(records, columns=columns)
+    out["changed_at"] = utc(out["changed_at"])
+    return out
 
 
 def register_updated_at(engine: sa.Engine) -> datetime | None:

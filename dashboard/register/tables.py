@@ -6,6 +6,7 @@ from datetime import datetime
 
 import pandas as pd
 
+from dashboard import config
 from dashboard.register.model import EDITABLE_FIELDS
 
 # The stored fields, with school and partner names beside the URNs (the partner's name
@@ -51,6 +52,7 @@ def register_table(links_df: pd.DataFrame, schools_df: pd.DataFrame) -> pd.DataF
     partner_school = out["partner_urn"].map(names)
     out["partner"] = partner_school.where(out["partner_urn"].notna(), out["partner_name"])
     out["link_types"] = out["link_types"].map(", ".join)
+    out["updated_at"] = out["updated_at"].dt.tz_convert(config.LOCAL_TIME_ZONE)
     return out[list(REGISTER_COLUMNS)]
 
 
