@@ -26,7 +26,7 @@ st.markdown(
     f"it and when. {widgets.register_date_caption(engine)} "
     f"Signed in as **{text.md_escape(user.label)}**."
 )
-widgets.show_flash()
+widgets.show_flash(register_page.current_tab())
 links_df = queries.list_links(engine)
 table_df = tables.register_table(links_df, schools_df)
 known_urns = loaders.load_known_urns()
@@ -77,7 +77,7 @@ if tabs["Add a link"].open:
             else:
                 try:
                     saved = store.add_link(engine, new_link, user, known_urns=known_urns)
-                    widgets.flash(f"Link #{saved.link_id} added.")  # rerun: every tab shows it
+                    widgets.flash(f"Link #{saved.link_id} added.", register_page.current_tab())
                 except (RegisterError, PermissionDeniedError) as exc:
                     st.error(text.md_escape(str(exc)))
 

@@ -25,7 +25,7 @@ if user.role != auth.PUBLIC:
             f"A sign-in lasts {config.SESSION_HOURS:g} hours. Signing out ends it in every "
             "tab and on every device that shares it."
         )
-        st.link_button("Sign out", "auth/sign-out", key="sign_in_out")
+        navigation.sign_out_button()
     st.stop()
 
 st.markdown(

@@ -152,23 +152,42 @@ def account_password() -> str:
     return secrets.token_urlsafe(16)
 
 
-@pytest.fixture(scope="session")
-def app_url(chromium, tmp_path_factory, account_password) -> Iterator[str]:
-    """The real app on 127.0.0.1 with its own register and accounts, stopped by PID."""
-    register_file = tmp_path_factory.mktemp("browser-register") / "register.sqlite3"
-    url = f"sqlite:///{register_file}"
+def _with_accounts(url: str, password: str) -> str:
+    """Migrate the register at ``url`` and give it the test accounts."""
     engine = register_engine.open_register(url)
     for username, (role, urn) in ACCOUNTS.items():
         accounts.create_user(
-            engine,
-            username,
-            account_password,
-            role=role,
-            display_name=username.title(),
-            school_urn=urn,
+            engine, username, password, role=role, display_name=username.title(), school_urn=urn
         )
     engine.dispose()
-    with running_app(env={"ATLAS_DATABASE_URL": url}) as base:
+    return url
+
+
+@pytest.fixture(scope="session")
+def app_register_url(tmp_path_factory, account_password) -> str:
+    """The SQLite register of the browser tests' app, with the test accounts."""
+    register_file = tmp_path_factory.mktemp("browser-register") / "register.sqlite3"
+    return _with_accounts(f"sqlite:///{register_file}", account_password)
+
+
+@pytest.fixture(scope="session")
+def app_url(chromium, app_register_url) -> Iterator[str]:
+    """The real app on 127.0.0.1 with its own register and accounts, stopped by PID."""
+    with running_app(env={"ATLAS_DATABASE_URL": app_register_url}) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def pg_register_url(postgres_admin_url, account_password) -> str:
+    """A PostgreSQL register with the test accounts, for the journeys that need one."""
+    url = postgres_server.create_database(postgres_admin_url, f"atlas_app_{uuid.uuid4().hex[:8]}")
+    return _with_accounts(url, account_password)
+
+
+@pytest.fixture(scope="session")
+def pg_app_url(chromium, pg_register_url) -> Iterator[str]:
+    """The real app on 127.0.0.1 keeping its register in PostgreSQL, stopped by PID."""
+    with running_app(env={"ATLAS_DATABASE_URL": pg_register_url}) as base:
         yield base
 
 

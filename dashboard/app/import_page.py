@@ -8,8 +8,9 @@ import pandas as pd
 import sqlalchemy as sa
 import streamlit as st
 
+from dashboard.app.register_page import current_tab
 from dashboard.app.text import md_escape
-from dashboard.app.widgets import NUMBER
+from dashboard.app.widgets import NUMBER, flash
 from dashboard.register import import_check, queries, spreadsheets
 from dashboard.register.auth import User
 
@@ -117,4 +118,5 @@ def import_wizard(
             file_sha256=sha,
             progress=lambda done, total: bar.progress(done / total),
         )
-        st.success(f"{added} link(s) imported.")
+        # Rerun at once, so every table and download on the page shows the new register.
+        flash(f"{added} link(s) imported.", current_tab())

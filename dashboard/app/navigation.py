@@ -183,9 +183,15 @@ def sign_in_button(next_page: str | None = None) -> None:
             st.login()
         return
     wanted = page_of_url(next_page)
-    target = f"?next={page_url(wanted)}" if wanted else ""
-    # A plain link (st.html), not st.link_button, which always opens a new tab.
-    st.html(
-        f'<a class="atlas-button" href="auth/sign-in{target}" data-testid="atlas-sign-in">'
-        "Sign in</a>"
-    )
+    _same_tab_button("Sign in", "auth/sign-in" + (f"?next={page_url(wanted)}" if wanted else ""))
+
+
+def sign_out_button() -> None:
+    """A "Sign out" button: the server's sign-out form ends the session everywhere."""
+    _same_tab_button("Sign out", "auth/sign-out")
+
+
+def _same_tab_button(label: str, href: str) -> None:
+    # A plain link (st.html) drawn as a button: st.link_button always opens a new tab,
+    # and the session cookie must be set or cleared in this one.
+    st.html(f'<a class="atlas-button" href="{href}">{label}</a>')

@@ -9,7 +9,7 @@ import pandas as pd
 import sqlalchemy as sa
 import streamlit as st
 
-from dashboard.app.register_page import BULK_COLUMNS
+from dashboard.app.register_page import BULK_COLUMNS, current_tab
 from dashboard.app.widgets import flash_all
 from dashboard.register import auth, queries, store
 from dashboard.register.auth import User
@@ -88,6 +88,8 @@ def bulk_editor(
         hide_index=True,
         width="stretch",
         disabled=["link_id", "school", "partner", "version"],
+        # The two columns an officer changes come first, right beside the link number.
+        column_order=("link_id", "meetings_this_year", "status", "school", "partner", "version"),
         column_config=BULK_COLUMNS,
     )
     changed = changed_rows(shown, edited)
@@ -101,7 +103,7 @@ def bulk_editor(
             st.rerun()
         if yes.button(f"Yes, save {count}", type="primary", key="register_bulk_yes"):
             st.session_state.pop(PENDING_KEY, None)
-            flash_all(save_rows(engine, user, pd.DataFrame(pending), known_urns))
+            flash_all(save_rows(engine, user, pd.DataFrame(pending), known_urns), current_tab())
         return
     if st.button(
         f"Save these changes ({len(changed)})", key="register_bulk_save", disabled=changed.empty

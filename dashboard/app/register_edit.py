@@ -13,7 +13,7 @@ import pandas as pd
 import sqlalchemy as sa
 import streamlit as st
 
-from dashboard.app.register_page import link_form
+from dashboard.app.register_page import current_tab, link_form
 from dashboard.app.text import md_escape
 from dashboard.app.widgets import flash
 from dashboard.register import auth, store
@@ -168,8 +168,8 @@ def link_editor(
         return
     forget(current.link_id)
     if saved.version == opened:
-        flash(f"Link #{current.link_id}: nothing to save, no field was changed.")
-    flash(f"Link #{current.link_id} saved (now version {saved.version}).")
+        flash(f"Link #{current.link_id}: nothing to save, no field was changed.", current_tab())
+    flash(f"Link #{current.link_id} saved (now version {saved.version}).", current_tab())
 
 
 def _show_conflict(link_id: int, snapshot: Link, conflict: tuple[LinkInput, Link]) -> None:
@@ -227,7 +227,7 @@ def _confirm_end(
         st.error(md_escape(str(exc)))
         return
     forget(current.link_id)
-    flash(f"Link #{current.link_id} ended today.")
+    flash(f"Link #{current.link_id} ended today.", current_tab())
 
 
 def _fields(link: Link) -> dict[str, object]:

@@ -18,6 +18,13 @@ TABS = (
     "Import a spreadsheet",
     "Audit log",
 )
+
+
+def current_tab() -> str:
+    """The register tab the officer is on (messages after a save stay with it)."""
+    return str(st.session_state.get("register_tab") or TABS[0])
+
+
 LINK_COLUMNS = columns(*(name for name in COLUMN_SETTINGS if name in tables.REGISTER_COLUMNS))
 
 

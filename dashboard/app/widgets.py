@@ -177,26 +177,36 @@ def set_defaults(values: dict[str, object]) -> None:
 FLASH_KEY = "atlas_flash"
 
 
-def flash(message: str) -> None:
+def flash(message: str, scope: str = "") -> None:
     """Show a success message after an immediate rerun (so every table reflects the change)."""
-    flash_all([("success", message)])
+    flash_all([("success", message)], scope)
 
 
-def flash_all(messages: list[tuple[str, str]]) -> None:
-    """Show several messages after an immediate rerun.
+def flash_all(messages: list[tuple[str, str]], scope: str = "") -> None:
+    """Show several messages after an immediate rerun, until the next save or a new ``scope``.
+
+    The messages stay while the officer keeps working in the same place (e.g. the
+    same tab): taking them away at the next click would move everything below
+    them up, under the mouse, while the officer is editing a table.
 
     Parameters
     ----------
     messages : list of (kind, text)
         ``kind`` is "success" or "error"; the text is plain (it is escaped).
+    scope : str
+        Where the messages belong, e.g. the register's tab.
     """
-    st.session_state[FLASH_KEY] = list(messages)
+    st.session_state[FLASH_KEY] = (scope, list(messages))
     st.rerun()
 
 
-def show_flash() -> None:
-    """Show (once) the messages left by :func:`flash`."""
-    for kind, text in st.session_state.pop(FLASH_KEY, None) or []:
+def show_flash(scope: str = "") -> None:
+    """Show the messages left by :func:`flash` while the visitor is still in ``scope``."""
+    stored_scope, messages = st.session_state.get(FLASH_KEY) or ("", [])
+    if stored_scope != scope:
+        st.session_state.pop(FLASH_KEY, None)
+        return
+    for kind, text in messages:
         if kind == "error":
             st.error(md_escape(text), icon=":material/error:")
         else:

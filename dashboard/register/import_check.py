@@ -265,18 +265,19 @@ def validate_import(
     absent = [c for c in mapping.values() if c and c not in frame.columns]
     if absent:
         raise ImportFileError(f"The file has no column named {', '.join(absent)}.")
-    existing = existing_links_df[existing_links_df["status"] != "ended"]
-    existing_by_pair = {
-        _pair_key(
+    # Every stored link, ended ones too: importing a file again must add nothing,
+    # and an ended link in the file is "already recorded" when its details match.
+    existing_by_pair: dict[tuple, list] = {}
+    for r in existing_links_df.itertuples(index=False):
+        key = _pair_key(
             LinkInput(
                 school_urn=int(r.school_urn),
                 partner_urn=None if pd.isna(r.partner_urn) else int(r.partner_urn),
                 partner_name=r.partner_name,
                 partner_country=r.partner_country,
             )
-        ): r
-        for r in existing.itertuples(index=False)
-    }
+        )
+        existing_by_pair.setdefault(key, []).append(r)
     seen: dict[tuple, int] = {}
     records, links = [], []
     for position, (_, cells) in enumerate(frame.iterrows()):
@@ -292,15 +293,15 @@ def validate_import(
                 problems.append(f"duplicate of row {seen[key]}: the same two schools again")
             else:
                 seen[key] = row_number
-                match = existing_by_pair.get(key)
-                if match is not None:
-                    if _same_details(link, pd.Series(match._asdict())):
-                        result = "already recorded"
-                    else:
-                        problems.append(
-                            f"these schools are already linked in the register (link "
-                            f"#{match.link_id}) with different details; edit that link instead"
-                        )
+                stored = existing_by_pair.get(key, [])
+                live = [r for r in stored if r.status != "ended"]
+                if any(_same_details(link, pd.Series(r._asdict())) for r in stored):
+                    result = "already recorded"
+                elif live:
+                    problems.append(
+                        f"these schools are already linked in the register (link "
+                        f"#{live[0].link_id}) with different details; edit that link instead"
+                    )
         if problems:
             result = "error"
         records.append(
