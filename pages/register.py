@@ -112,7 +112,9 @@ with tab_bulk:
             )
 
 with tab_import:
-    import_page.import_wizard(engine, user, links_df, loaders.load_known_urns())
+    import_page.import_wizard(
+        engine, user, links_df, loaders.load_known_urns(), loaders.load_urn_facts()
+    )
 
 with tab_audit:
     audit_df = queries.audit_log(engine)

@@ -103,7 +103,8 @@ def test_a_hostile_search_is_echoed_as_text():
 def test_import_messages_show_a_hostile_file_name_and_cells_as_text():
     at = app()
     at.switch_page("pages/register.py").run()
-    content = f"School URN,Status,Link types\n{PERSHORE},{HOSTILE},ethnicity\n".encode()
+    content = f"School URN,Partner URN,Status,Link types\n{PERSHORE},116859,{HOSTILE},ethnicity\n"
+    content = content.encode()
     # Named .xlsx but not a workbook: the file-level message quotes the name.
     at.file_uploader(key="register_upload").upload(f"{HOSTILE}.xlsx", content, "text/csv").run()
     assert not at.exception
@@ -111,7 +112,7 @@ def test_import_messages_show_a_hostile_file_name_and_cells_as_text():
     at.file_uploader(key="register_upload").upload("links.csv", content, "text/csv").run()
     assert not at.exception
     texts = rendered_text(at)
-    assert any("unknown status" in t for t in texts)
+    assert any("is not one of: proposed" in t for t in texts)
     for t in texts:
         assert not LIVE_HTML.search(t), t
         assert not LIVE_MARKDOWN.search(t), t
