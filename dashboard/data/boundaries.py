@@ -18,6 +18,8 @@ from dashboard.data.csv_files import DataImportError, FileProblems, require_colu
 SIMPLIFY_DEGREES = 0.001
 # Generalised ONS coastlines cut off some coastal schools; allow this much slack.
 ENGLAND_SLACK_M = 5_000.0
+# A repair of an invalid polygon may move at most this share of its area.
+REPAIR_MAX_AREA_CHANGE = 0.01
 # Great Britain and its islands in degrees (WGS84), for checking boundary files.
 GB_LON = (-9.0, 2.5)
 GB_LAT = (49.0, 61.5)
@@ -70,18 +72,40 @@ def read_boundaries(
     frame = frame[["code", "name", "geometry"]].to_crs(WGS84_CRS)
     _check_in_great_britain(frame, path)
     # ONS generalised polygons carry tiny self-intersections (see PROVENANCE.md).
-    invalid = ~shapely.is_valid(frame.geometry.values)
-    if invalid.any() and warnings is not None:
-        repaired = frame.loc[invalid]
+    frame["geometry"] = _repair(frame, path, warnings)
+    return frame.sort_values("code").reset_index(drop=True)
+
+
+def _repair(frame: gpd.GeoDataFrame, path: Path, warnings: list[str] | None) -> np.ndarray:
+    """Make every polygon valid; name the ones repaired, refuse a repair that changes much."""
+    geometries = frame.geometry.values
+    invalid = ~shapely.is_valid(geometries)
+    repaired = shapely.make_valid(geometries)
+    if not invalid.any():
+        return repaired
+    # Areas in degrees are enough to compare a polygon with its own repair.
+    before, after = shapely.area(geometries[invalid]), shapely.area(repaired[invalid])
+    change = np.abs(after - before) / np.maximum(before, 1e-12)
+    rows = frame.loc[invalid]
+    problems = FileProblems(path)
+    for code, name, share in zip(rows["code"], rows["name"], change, strict=True):
+        if share > REPAIR_MAX_AREA_CHANGE:
+            problems.add(
+                f"area {code} ({name}) is not a valid polygon, and repairing it would change "
+                f"its area by {100 * share:.0f} %: its parts overlap or it is damaged. Fix "
+                "the file (or use the ONS original)."
+            )
+    problems.raise_if_any()
+    if warnings is not None:
         named = ", ".join(
-            f"{c} {n}" for c, n in zip(repaired["code"], repaired["name"], strict=True)
+            f"{c} {n} ({100 * share:.3f} % of its area)"
+            for c, n, share in zip(rows["code"], rows["name"], change, strict=True)
         )
         warnings.append(
             f"{path.name}: {int(invalid.sum())} polygon(s) were not valid (they cross "
             f"themselves) and were repaired with shapely.make_valid: {named}."
         )
-    frame["geometry"] = shapely.make_valid(frame.geometry.values)
-    return frame.sort_values("code").reset_index(drop=True)
+    return repaired
 
 
 def _check_coordinates(frame: gpd.GeoDataFrame, path: Path) -> None:
