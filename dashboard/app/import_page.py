@@ -158,7 +158,7 @@ def _check(
 
 
 def _show_report(report: import_check.ImportReport) -> None:
-    with st.expander("How the columns are read", expanded=False):
+    with st.expander("How the columns are read", expanded=True):
         st.dataframe(
             report.mapping_df,
             hide_index=True,
