@@ -85,5 +85,6 @@ def test_other_establishments_say_why_a_urn_is_not_in_the_atlas(schools):
     assert others.loc[100001, "kind"] == "independent"
     assert list(others.loc[100012, "successor_urns"]) == [100021]  # Carlton -> Rhyl Primary
     closed = others[others["kind"] == "closed"]
-    in_atlas = closed["successor_urns"].map(lambda urns: set(urns) <= set(schools["urn"]))
+    atlas = set(schools["urn"])
+    in_atlas = closed["successor_urns"].map(lambda urns: set(urns) <= atlas)
     assert in_atlas.mean() > 0.9

@@ -209,11 +209,11 @@ def validate_import(
     _check_mapping(mapping, frame)
     columns = {name: mapping.get(name) for name in FIELDS}
     texts = {name: (frame[c].tolist() if c else None) for name, c in columns.items()}
+    field_of = {c: name for name, c in columns.items() if c}
     kinds_by_field = {
-        (position, name): kind
+        (position, field_of[column]): kind
         for (position, column), kind in links_file.cell_kinds.items()
-        for name, c in columns.items()
-        if c == column
+        if column in field_of
     }
     explain = (urn_facts or UrnFacts()).explain
     live, ended = _existing(existing_links_df)
