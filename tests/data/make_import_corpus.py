@@ -180,9 +180,16 @@ def _cp1252() -> bytes:
     return _csv(rows).encode("cp1252")
 
 
-@case("utf16_bom.csv", "UTF-16 with a byte-order mark", "accepted", new_links=3, notes=["UTF-16"])
+@case(
+    "utf16_bom.csv",
+    "UTF-16 with a byte-order mark",
+    "accepted",
+    new_links=3,
+    notes=["read as UTF-16", "Café"],
+    stored={"2": {"notes": "Café “UTF-16” ✓"}, "3": {"notes": " x\ty "}},
+)
 def _utf16() -> bytes:
-    return _csv(_good_rows(["Café", "", ""])).encode("utf-16")
+    return _csv(_good_rows(["Café “UTF-16” ✓", " x\ty ", ""])).encode("utf-16")
 
 
 @case(
