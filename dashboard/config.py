@@ -133,3 +133,45 @@ PASSWORD_CHECKS_AT_ONCE = 2
 
 # Browser test hooks (e.g. a school's pixel position) exist only when this is set.
 TEST_HOOKS = os.environ.get("ATLAS_TEST_HOOKS", "") == "1"
+
+# Council spreadsheet imports. Reading stops at these limits, so a wrong or hostile file
+# never fills memory; the upload limit matches ``maxUploadSize`` in .streamlit/config.toml.
+IMPORT_MAX_FILE_BYTES = 20_000_000
+IMPORT_MAX_ROWS = 100_000
+# No link register needs a cell this long: a longer one stops reading (a pasted document,
+# or a quote that is never closed). It is Python's own csv field limit, left as it is
+# because that setting is shared by the whole process.
+IMPORT_MAX_CELL_CHARS = 131_072
+# How many lines above the headings (a title, a date, blank lines) are looked through.
+IMPORT_HEADER_SEARCH_LINES = 20
+# How many lines a message lists before saying "and N more".
+IMPORT_LINES_SHOWN = 20
+# Text limits of the register (the database columns are this wide).
+NOTES_MAX_CHARS = 5_000
+PARTNER_NAME_MAX_CHARS = 200
+PARTNER_COUNTRY_MAX_CHARS = 100
+# Dates officers may type; day before month, as written in the UK. Shown back in words.
+IMPORT_DATE_FORMATS: tuple[tuple[str, str], ...] = (
+    ("%d/%m/%Y", "dd/mm/yyyy"),
+    ("%Y-%m-%d", "yyyy-mm-dd"),
+    ("%d-%m-%Y", "dd-mm-yyyy"),
+    ("%d.%m.%Y", "dd.mm.yyyy"),
+    ("%d/%m/%y", "dd/mm/yy"),
+)
+
+# Establishments in the DfE register that are not schools in the atlas, and why
+# (data/other_establishments.parquet): the importer says which, instead of "unknown".
+OTHER_ESTABLISHMENTS_FILE = DATA_DIR / "other_establishments.parquet"
+OTHER_ESTABLISHMENT_KINDS = {
+    "closed": "is not an open school (it has closed, or is closing)",
+    "not open": "is not an open school (it has closed, is closing, or has not opened yet)",
+    "wales": "is a school in Wales, outside England",
+    "overseas": "is outside England (a British school overseas or offshore)",
+    "independent": "is an independent school, not state-funded",
+    "non-maintained special": "is a non-maintained special school, not state-funded",
+    "college": "is a college, not a school",
+    "university": "is a university, not a school",
+    "other": "is not a state-funded school",
+}
+# How many predecessor -> successor steps are followed to reach an open school.
+SUCCESSOR_STEPS = 5

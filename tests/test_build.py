@@ -86,7 +86,7 @@ def test_build_is_deterministic(raw_dir, tmp_path):
     for run in ("a", "b"):
         build.write_outputs(build.build_all(raw_dir), tmp_path / run / "d", tmp_path / run / "s")
     first, second = _written(tmp_path / "a"), _written(tmp_path / "b")
-    assert len(first) == 8
+    assert len(first) == 9  # 4 GeoParquet/Parquet, the manifest and 4 map files
     assert first == second
 
 

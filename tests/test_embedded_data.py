@@ -74,3 +74,17 @@ def test_data_is_rebuilt_byte_for_byte_from_the_official_files(tmp_path):
         build.build_all(config.RAW_DIR), tmp_path / "data", tmp_path / "static"
     )
     assert manifest == embedded.read_manifest()
+
+
+def test_other_establishments_say_why_a_urn_is_not_in_the_atlas(schools):
+    """Issue #11: the importer names closed, Welsh and independent schools from this table."""
+    others = embedded.read_other_establishments().set_index("urn")
+    assert not set(others.index) & set(schools["urn"])
+    assert set(others["kind"]) <= set(config.OTHER_ESTABLISHMENT_KINDS)
+    assert others.loc[400001, "kind"] == "wales"
+    assert others.loc[100001, "kind"] == "independent"
+    assert list(others.loc[100012, "successor_urns"]) == [100021]  # Carlton -> Rhyl Primary
+    closed = others[others["kind"] == "closed"]
+    atlas = set(schools["urn"])
+    in_atlas = closed["successor_urns"].map(lambda urns: set(urns) <= atlas)
+    assert in_atlas.mean() > 0.9

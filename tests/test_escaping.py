@@ -104,7 +104,8 @@ def test_import_messages_show_a_hostile_file_name_and_cells_as_text():
     at.switch_page("pages/register.py")
     at.session_state["register_tab"] = "Import a spreadsheet"
     at.run()
-    content = f"School URN,Status,Link types\n{PERSHORE},{HOSTILE},ethnicity\n".encode()
+    content = f"School URN,Partner URN,Status,Link types\n{PERSHORE},116859,{HOSTILE},ethnicity\n"
+    content = content.encode()
     # Named .xlsx but not a workbook: the file-level message quotes the name.
     at.file_uploader(key="register_upload").upload(f"{HOSTILE}.xlsx", content, "text/csv").run()
     assert not at.exception
@@ -112,7 +113,7 @@ def test_import_messages_show_a_hostile_file_name_and_cells_as_text():
     at.file_uploader(key="register_upload").upload("links.csv", content, "text/csv").run()
     assert not at.exception
     texts = rendered_text(at)
-    assert any("unknown status" in t for t in texts)
+    assert any("is not one of: proposed" in t for t in texts)
     for t in texts:
         assert not LIVE_HTML.search(t), t
         assert not LIVE_MARKDOWN.search(t), t

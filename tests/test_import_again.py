@@ -17,9 +17,9 @@ FILE = (
 
 
 def _check(engine) -> import_check.ImportReport:
-    frame, _ = spreadsheets.read_links_file(FILE, "links.csv")
-    mapping = spreadsheets.guess_mapping(list(frame.columns))
-    return import_check.validate_import(frame, mapping, KNOWN, queries.list_links(engine))
+    links_file = spreadsheets.read_links_file(FILE, "links.csv")
+    mapping = spreadsheets.guess_mapping(list(links_file.frame.columns))
+    return import_check.validate_import(links_file, mapping, KNOWN, queries.list_links(engine))
 
 
 def test_a_second_import_of_the_same_file_adds_nothing(register):
@@ -43,9 +43,8 @@ def test_an_ended_link_does_not_block_a_new_one_between_the_same_schools(registe
         register, _check(register), ANN, known_urns=KNOWN, file_name="a.csv", file_sha256="a"
     )
     restart = FILE.replace(b"faith,ended,01/09/2023,20/07/2024", b"faith,active,01/09/2026,")
-    frame, _ = spreadsheets.read_links_file(restart, "b.csv")
-    report = import_check.validate_import(
-        frame, spreadsheets.guess_mapping(list(frame.columns)), KNOWN, queries.list_links(register)
-    )
+    links_file = spreadsheets.read_links_file(restart, "b.csv")
+    mapping = spreadsheets.guess_mapping(list(links_file.frame.columns))
+    report = import_check.validate_import(links_file, mapping, KNOWN, queries.list_links(register))
     assert report.rows["result"].tolist() == ["already recorded", "new"]
     assert isinstance(report.rows, pd.DataFrame)

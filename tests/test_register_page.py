@@ -8,7 +8,9 @@ from dashboard.app import loaders
 from dashboard.register import engine as register_engine
 from dashboard.register import model, queries, store
 from dashboard.register.auth import OFFICER, User
-from tests.conftest import ROOT, sign_in
+from tests.conftest import FIXTURES, ROOT, sign_in
+
+CORPUS = FIXTURES / "import_corpus"
 
 ANN = User("ann", OFFICER, "Ann Officer")
 BEN = User("ben", OFFICER, "Ben Officer")
@@ -87,6 +89,7 @@ def test_import_reports_rows_and_commits_all_or_nothing():
     good = b"School URN,Partner URN,Type,Status\n136925,136353,ethnicity,active\n"
     at.file_uploader(key="register_upload").upload("links.csv", good, "text/csv").run()
     at.button(key="register_import").click().run()
+    at.button(key="register_import_yes").click().run()
     assert any("1 link\\(s\\) imported" in s.value for s in at.success)
     assert len(queries.list_links(register_engine.open_register())) == 3
 
@@ -100,7 +103,34 @@ def test_an_empty_upload_gets_a_plain_message():
 
 def test_an_oversized_upload_gets_a_clear_message():
     at = register_page(tab="Import a spreadsheet")
-    big = b"School URN,Status\n" + b"136925,active\n" * 400_000  # about 5.6 MB
+    big = b"School URN,Status\n" + b"136925,active\n" * 1_500_000  # about 21 MB
     at.file_uploader(key="register_upload").upload("huge.csv", big, "text/csv").run()
     assert not at.exception
-    assert "the most one import can take is 5 MB" in at.error[0].value
+    assert "the most one import can take is 20 MB" in at.error[0].value
+
+
+def test_a_cr_only_file_is_checked_and_every_normalisation_listed_before_import():
+    """Regression for #11: old-Mac line endings gave a traceback; synonyms were silent."""
+    at = register_page(tab="Import a spreadsheet")
+    content = (CORPUS / "synonyms.csv").read_bytes().replace(b"\r\n", b"\r")
+    at.file_uploader(key="register_upload").upload("links.csv", content, "text/csv").run()
+    assert not at.exception
+    shown = " ".join(m.value for m in at.markdown).replace("\\", "")  # Markdown escapes
+    assert "'live' read as active: lines 2, 5" in shown
+    report = next(d for d in at.dataframe if "message" in d.value.columns).value
+    assert set(report["start_date"]) == {"1 September 2025"}
+    at.button(key="register_import").click().run()
+    at.button(key="register_import_yes").click().run()
+    assert any("4 link\\(s\\) imported" in s.value for s in at.success)
+
+
+def test_a_workbook_with_two_link_sheets_asks_which_to_import():
+    at = register_page(tab="Import a spreadsheet")
+    content = (CORPUS / "two_link_sheets.xlsx").read_bytes()
+    at.file_uploader(key="register_upload").upload("links.xlsx", content, "application/zip").run()
+    assert not at.exception
+    at.selectbox(key="register_sheet").set_value("2024-25").run()
+    assert any(
+        "sheet(s) '2023-24' were not imported" in w.value.replace("\\", "") for w in at.warning
+    )
+    assert at.button(key="register_import").label == "Import 2 new link(s)"

@@ -189,11 +189,11 @@ from dashboard.register.engine import open_register
 url, flag = sys.argv[1], Path(sys.argv[2])
 engine = open_register(url)
 links = [model.LinkInput(100000 + i, 130000 + i, link_types=("other",)) for i in range(3000)]
-def progress(done, total):
+def progress(done, total):  # called after each chunk of 1,000 links
     if done == 1000:
         flag.write_text("half way")
     if done >= 1000:
-        time.sleep(0.01)
+        time.sleep(2)  # the parent kills this process here, before the commit
 store.add_links(engine, links, User("ann", "officer"), known_urns=range(100000, 160000),
                 source="test", progress=progress)
 """

@@ -23,6 +23,7 @@ from dashboard.analysis import gaps, metrics, profiles, segregation
 from dashboard.app import memory
 from dashboard.data import embedded
 from dashboard.register import engine, queries
+from dashboard.register.urn_facts import UrnFacts
 
 if TYPE_CHECKING:
     from dashboard.analysis.partners import PartnerIndex
@@ -77,6 +78,12 @@ def load_segregation_table() -> pd.DataFrame:
 def load_known_urns() -> frozenset[int]:
     """URNs of every school in the atlas (what links may refer to)."""
     return frozenset(int(u) for u in load_schools()["urn"])
+
+
+@st.cache_resource(show_spinner=False)
+def load_urn_facts() -> UrnFacts:
+    """Why a URN is not in the atlas (closed, Welsh, independent ...), for import messages."""
+    return UrnFacts.from_frames(embedded.read_other_establishments(), load_schools())
 
 
 @st.cache_resource(show_spinner="Preparing partner search…")

@@ -22,8 +22,8 @@ import geopandas as gpd
 import pandas as pd
 
 from dashboard import config
-from dashboard.data import boundaries, map_files, official, tidy
-from dashboard.data.csv_files import DataImportError
+from dashboard.data import boundaries, checks, establishments, map_files, official, tidy
+from dashboard.data.csv_files import DataImportError, FileProblems
 from dashboard.data.intake import add_intake_measures
 
 RAW_FILES = {
@@ -69,11 +69,13 @@ SCHOOL_COLUMNS = [
 
 @dataclass(frozen=True)
 class BuiltData:
-    """The three tables the app runs on, before they are written."""
+    """The tables the app runs on, before they are written, and what the build noticed."""
 
     schools_gdf: gpd.GeoDataFrame
     local_authorities_gdf: gpd.GeoDataFrame
     regions_gdf: gpd.GeoDataFrame
+    other_establishments_df: pd.DataFrame | None = None
+    warnings: tuple[str, ...] = ()
 
 
 def build_schools(
@@ -108,7 +110,8 @@ def build_schools(
     Raises
     ------
     DataImportError
-        For schools with unknown LA codes or missing coordinates.
+        For schools with unknown LA codes, or missing or impossible coordinates
+        (every such school is named).
     """
     schools = official.select_open_state_schools(register_df)
     if schools.empty:
@@ -125,13 +128,9 @@ def build_schools(
     # The register's LA names are what councils use; keep them.
     schools["la_name"] = schools["la_name"].fillna(la["la_name"])
 
-    no_coords = schools["easting"].fillna(0).le(0) | schools["northing"].fillna(0).le(0)
-    if no_coords.any():
-        bad = schools.loc[no_coords].iloc[0]
-        raise DataImportError(
-            f"{register_path}: URN {bad['urn']} ({bad['school_name']}) has no easting/"
-            "northing; every state-funded school needs coordinates."
-        )
+    problems = FileProblems(Path(register_path))
+    checks.check_school_locations(schools, problems)
+    problems.raise_if_any()
 
     matches = tidy.resolve_census_urns(schools["urn"], census_df["urn"], links_df)
     census = tidy.combine_census_rows(census_df, matches)
@@ -174,16 +173,34 @@ def build_all(raw_dir: Path) -> BuiltData:
     """
     raw_dir = Path(raw_dir)
     paths = {key: raw_dir / name for key, name in RAW_FILES.items()}
-    register = official.read_register(paths["register"])
-    census = official.read_census(paths["census"])
+    warnings: list[str] = []
+    register = official.read_register(paths["register"], warnings=warnings)
+    census = official.read_census(paths["census"], warnings=warnings)
     links = official.read_register_links(paths["register_links"])
     lookup = official.read_la_lookup(paths["la_lookup"])
     schools = build_schools(register, census, links, lookup, register_path=paths["register"])
-    la_raw = boundaries.read_boundaries(paths["la_boundaries"], "CTYUA24CD", "CTYUA24NM")
-    regions_raw = boundaries.read_boundaries(paths["region_boundaries"], "areacd", "areanm")
+    la_raw = boundaries.read_boundaries(
+        paths["la_boundaries"], "CTYUA24CD", "CTYUA24NM", warnings=warnings
+    )
+    regions_raw = boundaries.read_boundaries(
+        paths["region_boundaries"], "areacd", "areanm", warnings=warnings
+    )
     las, regions = boundaries.build_boundaries(la_raw, regions_raw, lookup)
     boundaries.check_schools_in_england(schools, las)
-    return BuiltData(schools, las, regions)
+    others = build_other_establishments(register, links, schools)
+    return BuiltData(schools, las, regions, others, tuple(warnings))
+
+
+def build_other_establishments(
+    register_df: pd.DataFrame, links_df: pd.DataFrame, schools_gdf: gpd.GeoDataFrame
+) -> pd.DataFrame:
+    """URNs that are not schools in the atlas, and why (for the importer's messages).
+
+    See :func:`dashboard.data.establishments.build_other_establishments`.
+    """
+    return establishments.build_other_establishments(
+        register_df, links_df, set(schools_gdf["urn"].astype(int))
+    )
 
 
 def _sha256(path: Path) -> str:
@@ -236,6 +253,7 @@ def write_outputs(built: BuiltData, data_dir: Path, static_dir: Path) -> dict[st
                 ),
             )
             staged.append((f"data/{target.name}", tmp, target, len(frame)))
+        staged += _stage_other_establishments(built, data_dir)
         payloads = map_files.build_static_payloads(
             built.schools_gdf, built.local_authorities_gdf, built.regions_gdf
         )
@@ -254,6 +272,18 @@ def write_outputs(built: BuiltData, data_dir: Path, static_dir: Path) -> dict[st
     (data_dir / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", "utf-8")
     _update_readme_table(data_dir / "README.md", manifest)
     return manifest
+
+
+def _stage_other_establishments(
+    built: BuiltData, data_dir: Path
+) -> list[tuple[str, Path, Path, int | None]]:
+    """Write ``other_establishments.parquet`` to a temporary name (moved with the rest)."""
+    frame = built.other_establishments_df
+    if frame is None:
+        return []
+    target = data_dir / config.OTHER_ESTABLISHMENTS_FILE.name
+    tmp = _write_atomically(target, lambda p: establishments.write_other_establishments(frame, p))
+    return [(f"data/{target.name}", tmp, target, len(frame))]
 
 
 def _update_readme_table(readme: Path, manifest: dict[str, dict]) -> None:
@@ -297,6 +327,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"local authorities: {len(built.local_authorities_gdf)}")
     print(f"regions: {len(built.regions_gdf)}")
+    for warning in built.warnings:
+        print(f"warning: {warning}")
     for name, info in manifest.items():
         print(f"{name}: {info['sha256'][:16]}")
     return 0

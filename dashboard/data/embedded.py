@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 
 from dashboard import config
 
@@ -61,6 +62,23 @@ def read_regions(path: Path = config.REGIONS_FILE) -> gpd.GeoDataFrame:
         ``region_code``, ``region``, ``geometry``.
     """
     return gpd.read_parquet(path)
+
+
+def read_other_establishments(path: Path = config.OTHER_ESTABLISHMENTS_FILE) -> pd.DataFrame:
+    """Read the URNs that are not schools in the atlas, and why (``kind``).
+
+    Parameters
+    ----------
+    path : Path
+        ``other_establishments.parquet`` written by :mod:`dashboard.data.build`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``urn``, ``name``, ``kind``, ``establishment_type``, ``successor_urns``
+        (a list of URNs per row); see ``data/README.md``.
+    """
+    return pd.read_parquet(path)
 
 
 def read_manifest(path: Path = config.MANIFEST_FILE) -> dict[str, dict]:

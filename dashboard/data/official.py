@@ -8,13 +8,16 @@ file, the column or row, and what was expected.
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
+from dashboard.data import checks
 from dashboard.data.csv_files import (
     DataImportError,
+    FileProblems,
+    codes_warning,
     read_csv_file,
     require_columns,
     to_number,
@@ -124,6 +127,11 @@ CENSUS_TEXT_COLUMNS = {
     "census_postcode": "school_postcode",
 }
 WHITE_BRITISH_PCT_COLUMN = "% of pupils classified as white British ethnic origin"
+# The ethnic-group percentages (of the headcount), checked to add up to about 100.
+CENSUS_PERCENT_COLUMNS = (
+    *(c.replace("number of pupils", "% of pupils") for c in CENSUS_ETHNIC_COLUMNS.values()),
+    "% of pupils unclassified",
+)
 # DfE's codes for values that are not applicable, suppressed or unavailable.
 
 # --- Register links and local authorities ------------------------------------
@@ -138,7 +146,7 @@ LA_CODE_CHANGES_2023 = {
 }
 
 
-def read_register(path: Path) -> pd.DataFrame:
+def read_register(path: Path, *, warnings: list[str] | None = None) -> pd.DataFrame:
     """Read the DfE register of schools in either published layout.
 
     Accepts the official "all establishment data" CSV (Windows-1252, headers such
@@ -151,6 +159,8 @@ def read_register(path: Path) -> pd.DataFrame:
     ----------
     path : Path
         The register CSV, optionally gzipped.
+    warnings : list of str or None
+        Where to add what the build should mention (DfE codes read as missing).
 
     Returns
     -------
@@ -164,7 +174,9 @@ def read_register(path: Path) -> pd.DataFrame:
     Raises
     ------
     DataImportError
-        For a wrong file, missing columns, non-numeric values or duplicate URNs.
+        For a wrong file, missing columns, non-numeric values, negative pupil
+        numbers, percentages outside 0-100, or duplicate URNs: every bad row is
+        named in one message.
     """
     path = Path(path)
     what = "the DfE register of schools (Get Information About Schools)"
@@ -183,20 +195,23 @@ def read_register(path: Path) -> pd.DataFrame:
     reverse = {tidy: official for official, tidy in mapping.items()}
     require_columns(frame, [reverse[col] for col in GIAS_REQUIRED], path, what + " columns")
     tidy = frame[[col for col in mapping if col in frame.columns]].rename(columns=mapping)
+    problems, codes = FileProblems(path), Counter()
     for column in ("urn", "pupils", "register_fsm_pct", "easting", "northing"):
-        tidy[column] = to_number(tidy[column], path, reverse[column])
-    if tidy["urn"].isna().any():
-        row = int(np.flatnonzero(tidy["urn"].isna().to_numpy())[0])
-        raise DataImportError(f"{path}: row {row + 2} has no URN.")
+        tidy[column] = to_number(
+            tidy[column],
+            path,
+            reverse[column],
+            allow_codes=column != "urn",
+            problems=problems,
+            codes=codes,
+        )
+    checks.check_urns(tidy, problems, reverse["urn"])
+    checks.check_register_values(tidy, problems, reverse)
+    problems.raise_if_any()
+    if warnings is not None:
+        warnings.extend(codes_warning(path, codes))
     tidy["urn"] = tidy["urn"].astype("int64")
     tidy["la_code"] = tidy["la_code"].str.strip()
-    duplicated = tidy["urn"].duplicated(keep=False)
-    if duplicated.any():
-        rows = (np.flatnonzero(duplicated.to_numpy())[:4] + 2).tolist()
-        urn = int(tidy.loc[duplicated, "urn"].iloc[0])
-        raise DataImportError(
-            f"{path}: URN {urn} appears more than once (rows {rows}); each school must appear once."
-        )
     return tidy
 
 
@@ -223,13 +238,15 @@ def select_open_state_schools(register_df: pd.DataFrame) -> pd.DataFrame:
     return register_df.loc[keep].reset_index(drop=True)
 
 
-def read_census(path: Path) -> pd.DataFrame:
+def read_census(path: Path, *, warnings: list[str] | None = None) -> pd.DataFrame:
     """Read the school-level school census file with official column names.
 
     Parameters
     ----------
     path : Path
         ``spc_school_level_underlying_data`` CSV, optionally gzipped.
+    warnings : list of str or None
+        Where to name the DfE codes the file uses (read as missing values).
 
     Returns
     -------
@@ -244,7 +261,9 @@ def read_census(path: Path) -> pd.DataFrame:
     Raises
     ------
     DataImportError
-        For a wrong file, missing columns, non-numeric values or duplicate URNs.
+        For a wrong file, missing columns, non-numeric values, duplicate URNs, or
+        counts that cannot be true (negative, or groups adding up to more than
+        the headcount): every bad row is named in one message.
     """
     path = Path(path)
     what = 'the DfE school census file ("Schools, pupils and their characteristics")'
@@ -258,13 +277,27 @@ def read_census(path: Path) -> pd.DataFrame:
     tidy = pd.DataFrame(
         {tidy: frame[official].str.strip() for tidy, official in CENSUS_TEXT_COLUMNS.items()}
     )
+    problems, codes = FileProblems(path), Counter()
     for tidy_name, official in CENSUS_COUNT_COLUMNS.items():
-        tidy[tidy_name] = to_number(frame[official], path, official)
-    tidy["urn"] = to_number(frame["urn"], path, "urn", allow_codes=False).astype("int64")
-    duplicated = tidy["urn"].duplicated(keep=False)
-    if duplicated.any():
-        urn = int(tidy.loc[duplicated, "urn"].iloc[0])
-        raise DataImportError(f"{path}: URN {urn} appears more than once.")
+        tidy[tidy_name] = to_number(frame[official], path, official, problems=problems, codes=codes)
+    tidy["urn"] = to_number(frame["urn"], path, "urn", allow_codes=False, problems=problems)
+    checks.check_urns(tidy, problems, "urn")
+    checks.check_census_counts(
+        tidy,
+        problems,
+        count_columns=CENSUS_COUNT_COLUMNS,
+        ethnic_columns=[*CENSUS_ETHNIC_COLUMNS, "n_unclassified"],
+        language_columns=["n_eal", "n_first_language_english", "n_first_language_unclassified"],
+    )
+    percent_columns = [c for c in CENSUS_PERCENT_COLUMNS if c in frame.columns]
+    percents = pd.DataFrame(
+        {c: to_number(frame[c], path, c, problems=problems) for c in percent_columns}
+    )
+    checks.check_census_percentages(percents, frame["urn"], problems)
+    problems.raise_if_any()
+    if warnings is not None:
+        warnings.extend(codes_warning(path, codes))
+    tidy["urn"] = tidy["urn"].astype("int64")
     return tidy
 
 
@@ -279,18 +312,24 @@ def read_register_links(path: Path) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``urn``, ``link_urn`` (int64) and ``link_type`` (text).
+        Columns ``urn``, ``link_urn`` (int64), ``link_type`` and ``link_name`` (the
+        linked establishment's name; text).
     """
     path = Path(path)
     what = "the register's links file (URN, LinkURN, LinkType)"
     frame = read_csv_file(path, what=what)
     require_columns(frame, LINK_COLUMNS, path, what)
+    problems = FileProblems(path)
+    urns = to_number(frame["URN"], path, "URN", allow_codes=False, problems=problems)
+    link_urns = to_number(frame["LinkURN"], path, "LinkURN", allow_codes=False, problems=problems)
+    problems.raise_if_any()
     return (
         pd.DataFrame(
             {
-                "urn": to_number(frame["URN"], path, "URN", allow_codes=False),
-                "link_urn": to_number(frame["LinkURN"], path, "LinkURN", allow_codes=False),
+                "urn": urns,
+                "link_urn": link_urns,
                 "link_type": frame["LinkType"].fillna("").str.strip(),
+                "link_name": frame["LinkName"] if "LinkName" in frame.columns else None,
             }
         )
         .dropna(subset=["urn", "link_urn"])

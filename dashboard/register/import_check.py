@@ -1,84 +1,43 @@
-"""Check every row of an imported spreadsheet, report problems by row, commit all or none.
+"""Check every row of an imported spreadsheet, report problems by line, commit all or none.
 
 Nothing is written until :func:`commit_import` receives a report without
 errors; then every new link is added in one transaction. Re-importing a file
 skips links already recorded with the same details, so it never duplicates them.
+Every normalisation (a URN written "136925.0", a status written "Live") is
+listed in the report, so the officer sees it before confirming.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
 
 import pandas as pd
 import sqlalchemy as sa
 
-from dashboard.config import LINK_TYPES, MODES, STATUSES
-from dashboard.register import store, validation
+from dashboard.register import import_rows, store, validation
+from dashboard.register import import_rules as rules
 from dashboard.register.auth import User, require_officer
+from dashboard.register.column_mapping import FIELD_LABELS, FIELDS, REQUIRED_FIELDS, how_matched
+from dashboard.register.link_rows import pair_key
 from dashboard.register.model import LinkInput
-from dashboard.register.spreadsheets import FIELD_LABELS, FIELDS, REQUIRED_FIELDS, ImportFileError
+from dashboard.register.spreadsheet_formats import ImportFileError
+from dashboard.register.spreadsheets import LinksFile, guess_mapping
+from dashboard.register.urn_facts import UrnFacts
 
-_TYPE_WORDS = {
-    "ethnicity": "ethnicity",
-    "ethnic": "ethnicity",
-    "race": "ethnicity",
-    "faith": "faith",
-    "religion": "faith",
-    "religious": "faith",
-    "interfaith": "faith",
-    "socio-economic": "socio-economic",
-    "socioeconomic": "socio-economic",
-    "socio economic": "socio-economic",
-    "social": "socio-economic",
-    "class": "socio-economic",
-    "international": "international",
-    "overseas": "international",
-    "global": "international",
-    "other": "other",
-}
-_MODE_WORDS = {
-    "in person": "in person",
-    "in-person": "in person",
-    "face to face": "in person",
-    "face-to-face": "in person",
-    "visits": "in person",
-    "virtual": "virtual",
-    "online": "virtual",
-    "remote": "virtual",
-    "both": "both",
-    "blended": "both",
-    "mixed": "both",
-    "hybrid": "both",
-    "not recorded": "not recorded",
-    "unknown": "not recorded",
-}
-_STATUS_WORDS = {
-    "proposed": "proposed",
-    "planned": "proposed",
-    "planning": "proposed",
-    "pending": "proposed",
-    "active": "active",
-    "live": "active",
-    "current": "active",
-    "running": "active",
-    "ended": "ended",
-    "finished": "ended",
-    "closed": "ended",
-    "stopped": "ended",
-}
+REPORT_COLUMNS = ("line", "result", "message", *FIELDS)
 
 
 @dataclass
 class ImportReport:
-    """The outcome of checking a file: one row per spreadsheet row."""
+    """The outcome of checking a file: one row per spreadsheet row, in file order."""
 
     rows: pd.DataFrame
     links: list[LinkInput | None]
     notes: list[str] = field(default_factory=list)
+    normalisations: list[str] = field(default_factory=list)
+    mapping_df: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def errors(self) -> pd.DataFrame:
@@ -100,226 +59,259 @@ class ImportReport:
         ]
 
 
-def _parse_int(text: object) -> int | None:
-    if text is None or pd.isna(text) or str(text).strip() == "":
-        return None
-    value = str(text).strip()
-    if re.fullmatch(r"\d+(\.0+)?", value):
-        return int(float(value))
-    raise ValueError(value)
-
-
-def _parse_date(text: object) -> date | None:
-    if text is None or pd.isna(text) or str(text).strip() == "":
-        return None
-    value = str(text).strip()
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y"):
-        try:
-            return datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(value)
-
-
-def _parse_words(text: object, words: Mapping[str, str]) -> list[str]:
-    if text is None or pd.isna(text):
-        return []
-    parts = [p.strip().lower() for p in re.split(r"[,;/|+&]| and ", str(text)) if p.strip()]
-    return [words.get(p, f"?{p}") for p in parts]
-
-
-def parse_row(row: Mapping[str, object]) -> tuple[LinkInput | None, list[str]]:
-    """Turn one spreadsheet row (field -> cell text) into a link, or say what is wrong.
+def mapping_table(mapping: Mapping[str, str | None], columns: list[str]) -> pd.DataFrame:
+    """Which column each field is read from, and why, for the officer to check.
 
     Parameters
     ----------
-    row : mapping
-        Field name -> cell text (missing or None for empty cells).
-
-    Returns
-    -------
-    tuple
-        ``(link, problems)``: the link is None when the row cannot be read.
-
-    Examples
-    --------
-    >>> link, problems = parse_row({"school_urn": "136925", "partner_urn": "116859",
-    ...     "link_types": "Faith; ethnicity", "status": "Live", "start_date": "01/09/2025"})
-    >>> link.link_types, link.status, link.start_date.isoformat(), problems
-    (('ethnicity', 'faith'), 'active', '2025-09-01', [])
-    """
-    problems: list[str] = []
-    parsed: dict[str, object] = {}
-    for name in ("school_urn", "partner_urn", "meetings_this_year"):
-        try:
-            parsed[name] = _parse_int(row.get(name))
-        except ValueError as exc:
-            problems.append(f"{FIELD_LABELS[name]} '{exc}' is not a whole number")
-    for name in ("start_date", "end_date"):
-        try:
-            parsed[name] = _parse_date(row.get(name))
-        except ValueError as exc:
-            problems.append(f"{FIELD_LABELS[name]} '{exc}' is not a date (use DD/MM/YYYY)")
-    types = _parse_words(row.get("link_types"), _TYPE_WORDS)
-    bad_types = [t[1:] for t in types if t.startswith("?")]
-    if bad_types:
-        problems.append(f"unknown link type '{', '.join(bad_types)}' (use {', '.join(LINK_TYPES)})")
-    modes = _parse_words(row.get("mode") or "not recorded", _MODE_WORDS)
-    statuses = _parse_words(row.get("status"), _STATUS_WORDS)
-    if len(modes) != 1 or modes[0] not in MODES:
-        problems.append(f"unknown mode '{row.get('mode')}' (use {', '.join(MODES)})")
-    if len(statuses) != 1 or statuses[0] not in STATUSES:
-        shown = row.get("status")
-        problems.append(
-            "status is missing"
-            if shown is None or pd.isna(shown) or str(shown) == ""
-            else f"unknown status '{shown}' (use {', '.join(STATUSES)})"
-        )
-    if parsed.get("school_urn") is None and not any("School URN" in p for p in problems):
-        problems.append("School URN is missing")
-    if problems:
-        return None, problems
-
-    def text(name):
-        return None if row.get(name) is None or pd.isna(row.get(name)) else str(row.get(name))
-
-    link = LinkInput(
-        school_urn=int(parsed["school_urn"]),  # type: ignore[arg-type]
-        partner_urn=parsed["partner_urn"],  # type: ignore[arg-type]
-        partner_name=text("partner_name"),
-        partner_country=text("partner_country"),
-        link_types=tuple(sorted({t for t in types if not t.startswith("?")})),
-        mode=modes[0],
-        status=statuses[0],
-        start_date=parsed["start_date"],  # type: ignore[arg-type]
-        end_date=parsed["end_date"],  # type: ignore[arg-type]
-        meetings_this_year=parsed["meetings_this_year"] or 0,  # type: ignore[arg-type]
-        notes=text("notes") or "",
-    )
-    return link, []
-
-
-def _pair_key(link: LinkInput) -> tuple:
-    if link.partner_urn is not None:
-        return ("school", *sorted((link.school_urn, link.partner_urn)))
-    return (
-        "abroad",
-        link.school_urn,
-        (link.partner_name or "").strip().lower(),
-        (link.partner_country or "").strip().lower(),
-    )
-
-
-def _same_details(link: LinkInput, existing: pd.Series) -> bool:
-    def clean(value: object) -> object:
-        return None if value is None or pd.isna(value) or value == "" else value
-
-    return (
-        tuple(sorted(link.link_types)) == tuple(sorted(existing["link_types"]))
-        and link.mode == existing["mode"]
-        and link.status == existing["status"]
-        and clean(link.start_date) == clean(existing["start_date"])
-        and clean(link.end_date) == clean(existing["end_date"])
-        and link.meetings_this_year == int(existing["meetings_this_year"])
-        and (link.notes or "") == (existing["notes"] or "")
-    )
-
-
-def validate_import(
-    frame: pd.DataFrame,
-    mapping: Mapping[str, str | None],
-    known_urns: Container[int],
-    existing_links_df: pd.DataFrame,
-) -> ImportReport:
-    """Check every row; report each problem with its spreadsheet row number.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        From :func:`read_links_file`.
     mapping : mapping
-        Field -> the file's column (or None), e.g. from :func:`guess_mapping`.
-    known_urns : container of int
-        URNs of schools in the atlas.
-    existing_links_df : pandas.DataFrame
-        The register now (:func:`dashboard.register.store.list_links`).
+        Field -> the file's column (or None).
+    columns : list of str
+        The file's headings.
 
     Returns
     -------
-    ImportReport
-        ``rows`` has ``row`` (as numbered in the spreadsheet, heading = 1),
-        ``result`` (``new``, ``already recorded`` or ``error``) and
-        ``message``, plus the parsed values.
-
-    Raises
-    ------
-    ImportFileError
-        If a required field has no column.
+    pandas.DataFrame
+        ``field``, ``column``, ``how``.
     """
+    guessed = guess_mapping(columns)
+    return pd.DataFrame(
+        [
+            {
+                "field": FIELD_LABELS[name],
+                "column": mapping.get(name) or "",
+                "how": how_matched(name, mapping.get(name), guessed[name]),
+            }
+            for name in FIELDS
+        ]
+    )
+
+
+def _check_mapping(mapping: Mapping[str, str | None], frame: pd.DataFrame) -> None:
     missing = [FIELD_LABELS[f] for f in REQUIRED_FIELDS if not mapping.get(f)]
+    if not mapping.get("partner_urn") and not mapping.get("partner_name"):
+        missing.append("Partner school URN (or, for a school abroad, its name and country)")
     if missing:
         raise ImportFileError(
-            f"Choose the column that holds: {', '.join(missing)}. "
+            f"Choose the column that holds: {'; '.join(missing)}. "
             f"The file's columns are: {', '.join(map(str, frame.columns))}."
         )
     absent = [c for c in mapping.values() if c and c not in frame.columns]
     if absent:
         raise ImportFileError(f"The file has no column named {', '.join(absent)}.")
-    # Every stored link, ended ones too: importing a file again must add nothing,
-    # and an ended link in the file is "already recorded" when its details match.
-    existing_by_pair: dict[tuple, list] = {}
-    for r in existing_links_df.itertuples(index=False):
-        key = _pair_key(
-            LinkInput(
-                school_urn=int(r.school_urn),
-                partner_urn=None if pd.isna(r.partner_urn) else int(r.partner_urn),
-                partner_name=r.partner_name,
-                partner_country=r.partner_country,
-            )
+    chosen = [c for c in mapping.values() if c]
+    twice = sorted({c for c in chosen if chosen.count(c) > 1})
+    if twice:
+        raise ImportFileError(
+            f"Column {', '.join(repr(c) for c in twice)} is chosen for two fields; choose "
+            "one column per field."
         )
-        existing_by_pair.setdefault(key, []).append(r)
+
+
+def _file_notes(mapping: Mapping[str, str | None], frame: pd.DataFrame) -> list[str]:
+    notes = []
+    used = {c for c in mapping.values() if c}
+    ignored = [c for c in frame.columns if c not in used and frame[c].ne("").any()]
+    if ignored:
+        notes.append(
+            f"Column(s) {', '.join(repr(c) for c in ignored)} hold values but are not imported: "
+            "no field reads them. Choose them below if they should be."
+        )
+    if not mapping.get("mode"):
+        notes.append("No column holds the mode: every link is recorded as 'not recorded'.")
+    if not mapping.get("meetings_this_year"):
+        notes.append("No column holds meetings this year: every link is recorded with 0.")
+    return notes
+
+
+def _key(link: LinkInput) -> tuple:
+    return pair_key(link.school_urn, link.partner_urn, link.partner_name, link.partner_country)
+
+
+def _details(link: LinkInput) -> tuple:
+    return (
+        tuple(sorted(link.link_types)),
+        link.mode,
+        link.status,
+        link.start_date,
+        link.end_date,
+        link.meetings_this_year,
+        link.notes or "",
+        link.partner_name or "",
+        link.partner_country or "",
+    )
+
+
+def _existing(existing_links_df: pd.DataFrame) -> tuple[dict[tuple, tuple], set[tuple]]:
+    """Pairs not ended -> (link id, details); and the details of every ended link."""
+    live: dict[tuple, tuple] = {}
+    ended: set[tuple] = set()
+    for r in existing_links_df.itertuples(index=False):
+        link = LinkInput(
+            school_urn=int(r.school_urn),
+            partner_urn=None if pd.isna(r.partner_urn) else int(r.partner_urn),
+            partner_name=None if pd.isna(r.partner_name) else r.partner_name,
+            partner_country=None if pd.isna(r.partner_country) else r.partner_country,
+            link_types=tuple(r.link_types),
+            mode=r.mode,
+            status=r.status,
+            start_date=None if pd.isna(r.start_date) else r.start_date,
+            end_date=None if pd.isna(r.end_date) else r.end_date,
+            meetings_this_year=int(r.meetings_this_year),
+            notes=r.notes or "",
+        )
+        if link.status == "ended":
+            ended.add((_key(link), _details(link)))
+        else:
+            live.setdefault(_key(link), (int(r.link_id), _details(link)))
+    return live, ended
+
+
+def validate_import(
+    links_file: LinksFile,
+    mapping: Mapping[str, str | None],
+    known_urns: Container[int],
+    existing_links_df: pd.DataFrame,
+    *,
+    urn_facts: UrnFacts | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
+    """Check every row; report each problem with its line in the file, all in one pass.
+
+    Parameters
+    ----------
+    links_file : LinksFile
+        From :func:`dashboard.register.spreadsheets.read_links_file`.
+    mapping : mapping
+        Field -> the file's column (or None), e.g. from :func:`guess_mapping`.
+    known_urns : container of int
+        URNs of schools in the atlas.
+    existing_links_df : pandas.DataFrame
+        The register now (:func:`dashboard.register.queries.list_links`).
+    urn_facts : UrnFacts or None
+        Says why a URN is not in the atlas (closed, Welsh, independent ...).
+    progress : callable or None
+        ``progress(done, total)`` every few thousand rows.
+
+    Returns
+    -------
+    ImportReport
+        ``rows`` has ``line`` (the physical line in the file, headings counted),
+        ``result`` (``new``, ``already recorded`` or ``error``), ``message``
+        and every field as it will be stored (dates in words).
+
+    Raises
+    ------
+    ImportFileError
+        If a required field has no column, or a column is chosen twice.
+    """
+    frame = links_file.frame
+    _check_mapping(mapping, frame)
+    columns = {name: mapping.get(name) for name in FIELDS}
+    texts = {name: (frame[c].tolist() if c else None) for name, c in columns.items()}
+    field_of = {c: name for name, c in columns.items() if c}
+    kinds_by_field = {
+        (position, field_of[column]): kind
+        for (position, column), kind in links_file.cell_kinds.items()
+        if column in field_of
+    }
+    explain = (urn_facts or UrnFacts()).explain
+    live, ended = _existing(existing_links_df)
     seen: dict[tuple, int] = {}
+    reader, normalised = import_rows.FieldReader(), rules.Normalisations()
     records, links = [], []
-    for position, (_, cells) in enumerate(frame.iterrows()):
-        row_number = position + 2
-        row = {name: cells[column] if column else None for name, column in mapping.items()}
-        link, problems = parse_row(row)
-        result = "new"
-        if link is not None:
-            problems = validation.validate_link(link, known_urns)
+    total = len(frame)
+    for position, line in enumerate(links_file.lines):
+        cells = {n: (t[position] if t is not None else "") for n, t in texts.items()}
+        problems = list(links_file.row_problems.get(position, []))
+        values: dict[str, object] = {}
+        if not problems:
+            kinds = {n: kinds_by_field.get((position, n)) for n in columns}
+            values, problems = import_rows.parse_row(
+                cells, kinds, columns, reader, normalised, line
+            )
+        link, result = None, "new"
+        if problems:  # a cell could not be read: still say what is wrong with the URNs
+            problems += _urn_problems(values, known_urns, explain)
+        else:
+            link = import_rows.link_from(values)
+            problems = validation.validate_link(
+                link, known_urns, lambda urn, label: explain(urn, label, known_urns)
+            )
         if link is not None and not problems:
-            key = _pair_key(link)
-            if key in seen:
-                problems.append(f"duplicate of row {seen[key]}: the same two schools again")
-            else:
-                seen[key] = row_number
-                stored = existing_by_pair.get(key, [])
-                live = [r for r in stored if r.status != "ended"]
-                if any(_same_details(link, pd.Series(r._asdict())) for r in stored):
-                    result = "already recorded"
-                elif live:
-                    problems.append(
-                        f"these schools are already linked in the register (link "
-                        f"#{live[0].link_id}) with different details; edit that link instead"
-                    )
+            result, problem = _against_register(link, line, live, ended, seen)
+            if problem:
+                problems.append(problem)
         if problems:
-            result = "error"
+            result, link = "error", None
         records.append(
             {
-                "row": row_number,
+                "line": line,
                 "result": result,
-                "message": "; ".join(problems)
-                if problems
-                else (
-                    "already in the register with the same details: skipped"
-                    if result == "already recorded"
-                    else "ready to add"
-                ),
-                **{name: row.get(name) for name in FIELDS},
+                "message": "; ".join(problems) if problems else _MESSAGES[result],
+                **{n: import_rows.display(n, values.get(n, cells[n])) for n in FIELDS},
             }
         )
-        links.append(link if not problems else None)
-    return ImportReport(pd.DataFrame(records), links)
+        links.append(link)
+        if progress is not None and (position + 1) % 2000 == 0:
+            progress(position + 1, total)
+    if progress is not None:
+        progress(total, total)
+    return ImportReport(
+        rows=pd.DataFrame(records, columns=list(REPORT_COLUMNS)),
+        links=links,
+        notes=[*links_file.notes, *_file_notes(mapping, frame)],
+        normalisations=normalised.messages(),
+        mapping_df=mapping_table(mapping, list(frame.columns)),
+    )
+
+
+def _urn_problems(
+    values: Mapping[str, object],
+    known_urns: Container[int],
+    explain: Callable[[int, str, Container[int]], str],
+) -> list[str]:
+    found = []
+    for name, label in (("school_urn", "School URN"), ("partner_urn", "Partner school URN")):
+        urn = values.get(name)
+        if isinstance(urn, int) and urn not in known_urns:
+            found.append(explain(urn, label, known_urns))
+    return found
+
+
+_MESSAGES = {
+    "new": "ready to add",
+    "already recorded": "already in the register with the same details: skipped",
+}
+
+
+def _against_register(
+    link: LinkInput,
+    line: int,
+    live: dict[tuple, tuple],
+    ended: set[tuple],
+    seen: dict[tuple, int],
+) -> tuple[str, str | None]:
+    """``(result, problem)`` of a valid link against the file so far and the register."""
+    key, details = _key(link), _details(link)
+    if link.status == "ended":  # an ended link never blocks another; identical ones repeat
+        first = seen.get((key, details))
+        if first is not None:
+            return "error", f"the same link as line {first}, repeated"
+        seen[(key, details)] = line
+        return ("already recorded" if (key, details) in ended else "new"), None
+    if key in seen:
+        return "error", f"duplicate of line {seen[key]}: the same two schools again"
+    seen[key] = line
+    match = live.get(key)
+    if match is None:
+        return "new", None
+    if match[1] == details:
+        return "already recorded", None
+    return "error", (
+        f"these schools are already linked in the register (link #{match[0]}) with different "
+        "details; edit that link instead"
+    )
 
 
 def file_checksum(content: bytes) -> str:
@@ -363,7 +355,7 @@ def commit_import(
     file_name, file_sha256 : str
         Recorded with the import.
     progress : callable or None
-        ``progress(done, total)`` after each link.
+        ``progress(done, total)`` as the links are written.
 
     Returns
     -------

@@ -12,6 +12,8 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
+from dashboard import config
+
 metadata = sa.MetaData()
 links_table = sa.Table(
     "links",
@@ -19,8 +21,8 @@ links_table = sa.Table(
     sa.Column("link_id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("school_urn", sa.Integer, nullable=False, index=True),
     sa.Column("partner_urn", sa.Integer, nullable=True, index=True),
-    sa.Column("partner_name", sa.String(200), nullable=True),
-    sa.Column("partner_country", sa.String(100), nullable=True),
+    sa.Column("partner_name", sa.String(config.PARTNER_NAME_MAX_CHARS), nullable=True),
+    sa.Column("partner_country", sa.String(config.PARTNER_COUNTRY_MAX_CHARS), nullable=True),
     sa.Column("link_types", sa.String(200), nullable=False),
     sa.Column("mode", sa.String(20), nullable=False),
     sa.Column("status", sa.String(20), nullable=False),

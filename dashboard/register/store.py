@@ -8,15 +8,16 @@ refused, never silently applied.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Container, Sequence
-from datetime import UTC, date, datetime
+from collections.abc import Container
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from dashboard.analysis.calendar import school_year
+from dashboard.register import link_rows
 from dashboard.register.auth import User, require_officer
+from dashboard.register.batch import add_links
 from dashboard.register.model import (
     EDITABLE_FIELDS,
     ConflictError,
@@ -24,31 +25,13 @@ from dashboard.register.model import (
     LinkInput,
     RegisterError,
     audit_table,
-    imports_table,
     links_table,
 )
 from dashboard.register.queries import get_link, row_to_link
 from dashboard.register.validation import check_link
 
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _values(link: LinkInput) -> dict[str, Any]:
-    values = {name: getattr(link, name) for name in EDITABLE_FIELDS}
-    values["link_types"] = ",".join(sorted(set(link.link_types)))
-    values["partner_name"] = (link.partner_name or "").strip() or None
-    values["partner_country"] = (link.partner_country or "").strip() or None
-    return values
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if isinstance(value, tuple):
-        return list(value)
-    return value
+# add_links lives in batch.py (set-based writes); it is part of this module's interface.
+__all__ = ["ConflictError", "LinkInput", "RegisterError", "add_link", "add_links"]
 
 
 def _audit(
@@ -60,16 +43,7 @@ def _audit(
     when: datetime,
 ) -> None:
     connection.execute(
-        audit_table.insert().values(
-            link_id=link_id,
-            action=action,
-            changed_by=actor.username,
-            changed_at=when,
-            changes=json.dumps(
-                {k: [_jsonable(a), _jsonable(b)] for k, (a, b) in changes.items()},
-                ensure_ascii=False,
-            ),
-        )
+        audit_table.insert().values(**link_rows.audit_row(link_id, action, actor, changes, when))
     )
 
 
@@ -103,8 +77,10 @@ def find_duplicate(
     else:
         pair = sa.and_(
             t.c.school_urn == link.school_urn,
-            sa.func.lower(t.c.partner_name) == (link.partner_name or "").strip().lower(),
-            sa.func.lower(t.c.partner_country) == (link.partner_country or "").strip().lower(),
+            sa.func.lower(sa.func.trim(t.c.partner_name))
+            == (link.partner_name or "").strip().lower(),
+            sa.func.lower(sa.func.trim(t.c.partner_country))
+            == (link.partner_country or "").strip().lower(),
         )
     query = sa.select(t.c.link_id).where(pair, t.c.status != "ended")
     if ignore_id is not None:
@@ -151,99 +127,6 @@ def add_link(
     return add_links(engine, [link], actor, known_urns=known_urns, source=source)[0]
 
 
-def add_links(
-    engine: sa.Engine,
-    links: Sequence[LinkInput],
-    actor: User,
-    *,
-    known_urns: Container[int],
-    source: str,
-    progress: Callable[[int, int], None] | None = None,
-    file_name: str | None = None,
-    file_sha256: str | None = None,
-) -> list[Link]:
-    """Record several links in one transaction: all are written, or none.
-
-    Parameters
-    ----------
-    engine : sqlalchemy.Engine
-        The register.
-    links : sequence of LinkInput
-        Links to add.
-    actor : User
-        Must be a council officer.
-    known_urns : container of int
-        URNs of schools in the atlas.
-    source : str
-        Where the links came from.
-    progress : callable or None
-        Called as ``progress(done, total)`` after each link is written.
-    file_name, file_sha256 : str or None
-        Recorded in the imports table when the links come from a file.
-
-    Returns
-    -------
-    list of Link
-        As stored.
-
-    Raises
-    ------
-    PermissionDeniedError, RegisterError
-        Nothing is written when any link fails.
-    """
-    require_officer(actor)
-    when = _now()
-    year = school_year(when.date())
-    stored_ids: list[int] = []
-    with engine.begin() as connection:
-        for number, link in enumerate(links, start=1):
-            try:
-                check_link(link, known_urns)
-            except RegisterError as exc:
-                prefix = f"Link {number}: " if len(links) > 1 else ""
-                raise RegisterError(f"{prefix}{exc}") from exc
-            duplicate = find_duplicate(connection, link)
-            if duplicate is not None:
-                raise RegisterError(
-                    f"These schools are already linked (link #{duplicate}); edit that link instead."
-                )
-            values = {
-                **_values(link),
-                "meetings_school_year": year,
-                "source": source,
-                "created_by": actor.username,
-                "created_at": when,
-                "updated_by": actor.username,
-                "updated_at": when,
-                "version": 1,
-            }
-            link_id = connection.execute(
-                links_table.insert().values(**values).returning(links_table.c.link_id)
-            ).scalar_one()
-            _audit(
-                connection,
-                link_id,
-                "create",
-                actor,
-                {k: (None, v) for k, v in _values(link).items() if v not in (None, "", 0)},
-                when,
-            )
-            stored_ids.append(link_id)
-            if progress is not None:
-                progress(number, len(links))
-        if file_name is not None:
-            connection.execute(
-                imports_table.insert().values(
-                    file_name=file_name,
-                    file_sha256=file_sha256 or "",
-                    rows_added=len(stored_ids),
-                    imported_by=actor.username,
-                    imported_at=when,
-                )
-            )
-    return [get_link(engine, link_id) for link_id in stored_ids]
-
-
 def update_link(
     engine: sa.Engine,
     link_id: int,
@@ -285,7 +168,7 @@ def update_link(
     """
     require_officer(actor)
     check_link(changes, known_urns)
-    when = _now()
+    when = link_rows.now()
     with engine.begin() as connection:
         row = connection.execute(
             sa.select(links_table).where(links_table.c.link_id == link_id)
@@ -300,8 +183,8 @@ def update_link(
             raise RegisterError(
                 f"These schools are already linked (link #{duplicate}); edit that link instead."
             )
-        new_values = _values(changes)
-        old_values = _values(current)
+        new_values = link_rows.link_values(changes)
+        old_values = link_rows.link_values(current)
         diff = {k: (old_values[k], v) for k, v in new_values.items() if old_values[k] != v}
         if not diff:
             return current

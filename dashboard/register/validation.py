@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Callable, Container
 
-from dashboard.config import LINK_TYPES, MODES, STATUSES
+from dashboard.config import (
+    LINK_TYPES,
+    MODES,
+    NOTES_MAX_CHARS,
+    PARTNER_COUNTRY_MAX_CHARS,
+    PARTNER_NAME_MAX_CHARS,
+    STATUSES,
+)
 from dashboard.register.model import LinkInput, RegisterError
 
 
-def validate_link(link: LinkInput, known_urns: Container[int]) -> list[str]:
+def validate_link(
+    link: LinkInput,
+    known_urns: Container[int],
+    explain_urn: Callable[[int, str], str] | None = None,
+) -> list[str]:
     """List every problem with a link, in plain words (empty when it can be saved).
 
     Parameters
@@ -17,6 +28,9 @@ def validate_link(link: LinkInput, known_urns: Container[int]) -> list[str]:
         The link to check.
     known_urns : container of int
         URNs of schools in the atlas.
+    explain_urn : callable or None
+        ``explain_urn(urn, label)`` says why a URN is not in the atlas (closed,
+        Welsh, independent ...); by default it is "unknown".
 
     Returns
     -------
@@ -30,7 +44,11 @@ def validate_link(link: LinkInput, known_urns: Container[int]) -> list[str]:
     """
     problems: list[str] = []
     if link.school_urn not in known_urns:
-        problems.append(f"unknown school URN {link.school_urn}")
+        problems.append(
+            explain_urn(link.school_urn, "School URN")
+            if explain_urn
+            else f"unknown school URN {link.school_urn}"
+        )
     abroad = bool((link.partner_name or "").strip()) or bool((link.partner_country or "").strip())
     if link.partner_urn is None and not abroad:
         problems.append("choose a partner school, or name a partner school abroad and its country")
@@ -38,7 +56,11 @@ def validate_link(link: LinkInput, known_urns: Container[int]) -> list[str]:
         if abroad:
             problems.append("give either a partner school in England or one abroad, not both")
         if link.partner_urn not in known_urns:
-            problems.append(f"unknown partner URN {link.partner_urn}")
+            problems.append(
+                explain_urn(link.partner_urn, "Partner school URN")
+                if explain_urn
+                else f"unknown partner URN {link.partner_urn}"
+            )
         if link.partner_urn == link.school_urn:
             problems.append("a school cannot be linked to itself")
     elif abroad and not (link.partner_name or "").strip():
@@ -60,8 +82,13 @@ def validate_link(link: LinkInput, known_urns: Container[int]) -> list[str]:
         )
     if link.meetings_this_year < 0:
         problems.append("meetings this year cannot be negative")
-    if len(link.notes) > 5000:
-        problems.append("notes are longer than 5,000 characters")
+    for text, what, limit in (
+        (link.notes, "notes are", NOTES_MAX_CHARS),
+        (link.partner_name, "the partner school's name is", PARTNER_NAME_MAX_CHARS),
+        (link.partner_country, "the partner school's country is", PARTNER_COUNTRY_MAX_CHARS),
+    ):
+        if text and len(text) > limit:
+            problems.append(f"{what} {len(text):,} characters long; the most is {limit:,}")
     return problems
 
 
