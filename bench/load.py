@@ -5,7 +5,7 @@ visit, then opens ``--sessions`` tabs in Debian's Chromium at the same moment,
 each in its own browser context (its own Streamlit session), and waits until each
 has drawn every school in England. Prints, each on a line of its own:
 
-* ``sessions_rendered`` — tabs that drew all 21,975 schools;
+* ``sessions_rendered`` — tabs that drew every school (21,978);
 * ``errors`` — tabs that failed or timed out;
 * ``p95_s`` — 95th percentile of navigation-to-drawn time across the tabs;
 * ``server_rss_mb`` — peak resident memory of the server process while they ran.
@@ -27,6 +27,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.server import CHROMIUM_ARGS, CHROMIUM_PATH, app_process, rss_mb
+from dashboard import config
 
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
@@ -39,7 +40,7 @@ async def one_session(browser, url: str, timeout_s: float) -> float:
         await page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
         await (
             page.frame_locator(MAP_FRAME)
-            .locator('body[data-schools-drawn="21975"]')
+            .locator(f'body[data-schools-drawn="{config.TOTAL_STATE_SCHOOLS}"]')
             .wait_for(state="attached", timeout=timeout_s * 1000)
         )
         return time.perf_counter() - start

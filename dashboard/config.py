@@ -92,7 +92,10 @@ PHASES = (
 
 # "Predominantly white": pupil-weighted White British share at or above this.
 PREDOMINANTLY_WHITE_PCT = 80.0
-TOTAL_STATE_SCHOOLS = 21_975
+TOTAL_STATE_SCHOOLS = 21_978  # including the three City Technology Colleges
+# A school whose register position lies this far outside its own LA is listed on the
+# Data page (generalised borders alone put a few schools a few hundred metres out).
+FAR_OUTSIDE_LA_KM = 2.0
 
 # The register's vocabulary, used by the model, forms, importer, analyses and maps.
 LINK_TYPES = ("ethnicity", "faith", "socio-economic", "international", "other")
@@ -109,6 +112,27 @@ NEIGHBOUR_RULE = (
     f"more than {NEIGHBOUR_GAP_POINTS:g} points above or below the average of the "
     f"{NEIGHBOURS} nearest schools of the same phase"
 )
+# Partner search and pairing plans (issue #12). Pairs are looked for within this distance.
+DEFAULT_MAX_KM = 25.0
+# Pupils of the same ages: schools that teach at least this many year groups in common.
+MIN_SHARED_YEAR_GROUPS = 2
+# An ethnicity partner must be "substantially more diverse": at least this many points
+# fewer White British pupils, and never predominantly white itself.
+MORE_DIVERSE_POINTS = 30.0
+# A social-mix partner has at least this many points more pupils on free school meals.
+SOCIAL_MIX_POINTS = 20.0
+# In a pairing plan, distance costs this much at the limit (in the units of the 0-1 gain),
+# so a pair is proposed only when the partner is different enough to be worth the journey:
+# at the limit only a completely different school would be.
+PLAN_DISTANCE_PENALTY = 1.0
+# Most links a partner school may have in a plan, counting those it already has.
+PLAN_PARTNER_CAP = 3
+# The partner finder says how many much more diverse schools lie out to this distance.
+WIDER_SEARCH_KM = 40.0
+# Briefing measures for predominantly white areas.
+DIVERSE_SCHOOL_MAX_WB_PCT = 50.0  # a "diverse school": at most half its pupils White British
+VERY_WHITE_SCHOOL_PCT = 90.0  # pupils in schools at least this White British
+
 # Contact research ties lasting effects to pupils meeting at least this often a year.
 MEETINGS_FOR_IMPACT = 2
 MEETINGS_RULE = f"met at least {MEETINGS_FOR_IMPACT} times this school year"

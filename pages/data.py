@@ -41,8 +41,9 @@ cols[2].metric("Figures from a predecessor school", f"{via_predecessor:,}")
 cols[3].metric("Without ethnicity figures", f"{len(schools_df) - with_ethnicity:,}")
 st.caption(
     f"A school whose reference number (URN) changed after {config.CENSUS_DATE} — usually on "
-    "becoming an "
-    "academy — is given the census figures of the school it replaced."
+    "becoming an academy — is given the census figures of the school it replaced. A census "
+    "record describes one set of pupils, so it is given to at most one open school: a school "
+    "split off from one that is still open gets no figures rather than its pupils."
 )
 
 st.subheader("Coverage by local authority")
@@ -97,6 +98,29 @@ widgets.csv_download(
     key="data_download_missing",
 )
 
+st.subheader("Schools placed far outside their local authority")
+far_df = coverage.far_outside_la(schools_df)
+st.markdown(
+    f"{len(far_df):,} schools have a register position more than "
+    f"{config.FAR_OUTSIDE_LA_KM:g} km outside the local authority they belong to — usually a "
+    "special school run by one authority in another's area. They count for their own "
+    "authority everywhere in the atlas, but their dot is where the register places them."
+)
+st.dataframe(
+    far_df,
+    hide_index=True,
+    width="stretch",
+    key="data_far_outside",
+    column_config={
+        "urn": st.column_config.NumberColumn("URN", format="%d"),
+        "school_name": "School",
+        "la_name": "Its local authority",
+        "phase": "Phase",
+        "postcode": "Postcode",
+        "km_outside_la": st.column_config.NumberColumn("Km outside it", format="%.1f"),
+    },
+)
+
 st.subheader("Licence and attribution")
 st.markdown(config.OGL_ATTRIBUTION)
 with st.expander("Files and checksums"):
@@ -104,6 +128,11 @@ with st.expander("Files and checksums"):
         pd.DataFrame([{"file": name, **info} for name, info in manifest.items()]),
         hide_index=True,
         width="stretch",
+        column_config={
+            "file": "File",
+            "rows": st.column_config.NumberColumn("Rows", format="%d"),
+            "sha256": "Checksum (SHA-256)",
+        },
     )
     st.markdown(
         "How the files were built and how to refresh them: `data/README.md` in the repository."

@@ -4,7 +4,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import config
-from dashboard.analysis import gaps, pairing, partners, profiles
+from dashboard.analysis import gaps, pairing, plan_purposes, plan_review, profiles
 from dashboard.app import gaps_page, loaders, navigation, text, widgets
 from dashboard.maps import partner_maps, school_map
 from dashboard.register.auth import OFFICER
@@ -21,14 +21,6 @@ schools_gdf = loaders.load_schools()
 sb = st.sidebar
 threshold = sb.slider(
     "“Predominantly white” means at least this % White British", 50, 95, 80, 5, key="gaps_threshold"
-)
-min_contrast = sb.slider(
-    "A partner must differ by at least (0-1)",
-    0.0,
-    0.8,
-    gaps.MIN_CONTRAST,
-    0.05,
-    key="gaps_min_contrast",
 )
 include_demo = widgets.demo_toggle("gaps_demo")
 links_df = loaders.load_links(include_demo)
@@ -86,43 +78,73 @@ with tab_outliers:
         f"Schools whose share of White British pupils is {config.NEIGHBOUR_RULE} (the rule used "
         "by iCoCo and SchoolDash)."
     )
-    st.dataframe(outliers_df, hide_index=True, width="stretch", key="gaps_outliers")
+    st.dataframe(
+        outliers_df,
+        hide_index=True,
+        width="stretch",
+        key="gaps_outliers",
+        column_config=gaps_page.OUTLIER_COLUMNS,
+    )
 
 with tab_plan:
-    st.markdown(
-        "One partner for each school in the gap list, chosen from this authority and its "
-        "neighbours so that the plan as a whole pairs the most different schools that "
-        "are close enough to meet."
+    purpose = st.radio(
+        "What is the plan for?",
+        list(plan_purposes.PURPOSES),
+        format_func=lambda k: plan_purposes.PURPOSES[k].label,
+        horizontal=True,
+        key="gaps_plan_purpose",
     )
-    c1, c2 = st.columns(2)
-    max_km = c1.number_input("Maximum distance (km)", 1, 100, 25, 5, key="gaps_plan_km")
+    c1, c2, c3 = st.columns(3)
+    max_km = c1.number_input(
+        "Maximum distance (km)", 1, 100, int(config.DEFAULT_MAX_KM), 5, key="gaps_plan_km"
+    )
     cap = c2.number_input(
-        "Most links per partner school (counting existing ones)", 1, 5, 1, key="gaps_plan_cap"
+        "Most links per partner school (counting existing ones)",
+        1,
+        5,
+        config.PLAN_PARTNER_CAP,
+        key="gaps_plan_cap",
     )
-    if st.button("Make a pairing plan", type="primary", key="gaps_plan_make"):
+    allow_selective = c3.checkbox(
+        "Allow selective (grammar) schools as partners", key="gaps_plan_selective"
+    )
+    st.markdown(gaps_page.purpose_prose(purpose, float(max_km)))
+    chosen_purpose = plan_purposes.PURPOSES[purpose]
+    needing = plan_purposes.schools_needing(
+        chosen_purpose, schools_gdf[in_la], status_df[in_la], links_df, threshold_pct=threshold
+    )
+    if st.button(
+        f"Make the {chosen_purpose.label.lower()} plan for {len(needing)} schools",
+        type="primary",
+        key="gaps_plan_make",
+    ):
         with st.spinner("Working out the best set of pairs…"):
             neighbours = pairing.neighbouring_las(loaders.load_local_authorities(), la)
-            candidates = schools_gdf[schools_gdf["la_name"].isin([la, *neighbours])]["urn"]
-            st.session_state["gaps_plan"] = (
-                la,
-                pairing.plan_pairings(
-                    loaders.load_partner_index(),
-                    gap_df["urn"].tolist(),
-                    candidates.tolist(),
-                    scoring=partners.Scoring(max_km=float(max_km)),
-                    cap=int(cap),
-                    min_contrast=min_contrast,
-                    link_counts=profiles.link_counts(links_df),
-                ),
+            candidates = gaps_page.candidate_urns(schools_gdf, [la, *neighbours])
+            plan = pairing.plan_pairings(
+                loaders.load_partner_index(),
+                needing["urn"].tolist(),
+                candidates,
+                purpose=purpose,
+                scoring=pairing.plan_scoring(float(max_km)),
+                cap=int(cap),
+                link_counts=profiles.link_counts(links_df),
+                allow_selective=allow_selective,
             )
-    saved = st.session_state.get("gaps_plan")
-    if saved and saved[0] == la:
-        plan = saved[1]
-        st.markdown(
-            f"**{len(plan.pairs)} pairs proposed**; {len(plan.unpaired)} schools left "
-            f"unpaired. Total score {plan.total_score:.2f}."
-        )
+            st.session_state[gaps_page.PLAN_KEY] = gaps_page.SavedPlan(
+                la, plan, candidates, int(cap), allow_selective
+            )
+    saved = st.session_state.get(gaps_page.PLAN_KEY)
+    if saved and saved.la == la:
+        plan = saved.plan
+        st.markdown(gaps_page.plan_summary(plan, len(plan.pairs) + len(plan.unpaired)))
         if not plan.pairs.empty:
+            st.dataframe(
+                plan.distances_by_stage(),
+                hide_index=True,
+                key="gaps_plan_stages",
+                column_config=gaps_page.STAGE_COLUMNS,
+            )
             st_folium(
                 partner_maps.build_plan_map(
                     plan.pairs,
@@ -134,25 +156,69 @@ with tab_plan:
                 use_container_width=True,
                 returned_objects=[],
             )
-        chosen = gaps_page.plan_table(plan.pairs)
-        widgets.csv_download(
-            "Download the plan (CSV)",
-            plan.pairs,
-            file_name=f"pairing_plan_{la}.csv",
-            key="gaps_plan_csv",
-        )
+            st.markdown(
+                "**Review the pairs**, in priority order (schools whose partner has no links "
+                "yet first, then those with most to gain, then the nearer). Nothing is added "
+                "until you tick it."
+            )
+            gaps_page.tick_buttons(saved)
+            chosen = gaps_page.review_table(saved)
+            with st.expander("Why each pair, in full"):
+                st.markdown(gaps_page.explanations(plan.pairs))
+            with st.expander("Change a partner"):
+                gaps_page.swap_controls(saved, loaders.load_partner_index())
+            letters, which = gaps_page.chosen_or_all(chosen, plan.pairs)
+            d1, d2 = st.columns(2)
+            widgets.csv_download(
+                "Download the plan (CSV)",
+                plan.pairs,
+                file_name=f"pairing_plan_{la}.csv",
+                key="gaps_plan_csv",
+                where=d1,
+            )
+            widgets.csv_download(
+                f"Download letters for {which} (mail-merge CSV)",
+                lambda: plan_review.mail_merge(letters, schools_gdf, plan.purpose),
+                file_name=f"pairing_letters_{la}.csv",
+                key="gaps_plan_letters",
+                where=d2,
+            )
+            st.caption(
+                "One row per letter: each school of each pair, its partner and why. The "
+                "official register extract has postcodes but no street addresses."
+            )
         if not plan.unpaired.empty:
-            with st.expander("Schools left unpaired, and why"):
-                st.dataframe(plan.unpaired, hide_index=True, width="stretch", key="gaps_unpaired")
-        if user.role == OFFICER and st.button(
-            f"Add the {len(chosen)} ticked pairs to the register as proposed links",
-            key="gaps_plan_add",
-            disabled=chosen.empty,
-        ):
-            try:
-                added = gaps_page.add_plan_links(
-                    loaders.register(), chosen, user, loaders.load_known_urns()
+            with st.expander(f"{len(plan.unpaired)} schools left unpaired, and why"):
+                st.dataframe(
+                    plan.unpaired,
+                    hide_index=True,
+                    width="stretch",
+                    key="gaps_unpaired",
+                    column_config=gaps_page.UNPAIRED_COLUMNS,
                 )
-                st.success(f"{added} proposed link(s) added to the register.")
-            except (RegisterError, PermissionError) as exc:
-                st.error(text.md_escape(str(exc)))
+        if user.role == OFFICER and not plan.pairs.empty:
+            if st.button(
+                f"Add the {len(chosen)} ticked pairs to the register as proposed links",
+                key="gaps_plan_add",
+                disabled=chosen.empty,
+            ):
+                saved.confirming = True
+            if saved.confirming and not chosen.empty:
+                st.warning(gaps_page.confirm_question(len(chosen), plan.purpose))
+                yes, no, _ = st.columns([2, 1, 3])
+                if yes.button(f"Yes, add {len(chosen)} links", key="gaps_plan_confirm"):
+                    saved.confirming = False
+                    try:
+                        added = gaps_page.add_plan_links(
+                            loaders.register(),
+                            chosen,
+                            user,
+                            loaders.load_known_urns(),
+                            plan.purpose,
+                        )
+                        st.success(f"{added} proposed link(s) added to the register.")
+                    except (RegisterError, PermissionError) as exc:
+                        st.error(text.md_escape(str(exc)))
+                if no.button("Cancel", key="gaps_plan_cancel"):
+                    saved.confirming = False
+                    st.rerun()

@@ -4,7 +4,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import config
-from dashboard.analysis import contrast, partners, profiles
+from dashboard.analysis import contrast, partner_notes, partners, profiles
 from dashboard.app import loaders, navigation, partners_page, text, widgets
 from dashboard.maps import partner_maps, school_map
 
@@ -27,7 +27,11 @@ max_km = sb.number_input(
     "Maximum distance (km)", min_value=0, max_value=100, value=25, step=5, key="partners_km"
 )
 same_phase = sb.checkbox(
-    "Same phase only (primary with primary …)", value=True, key="partners_same_phase"
+    "Only schools with pupils of the same ages",
+    value=True,
+    key="partners_same_phase",
+    help="The two schools teach at least two year groups in common (a first school can meet "
+    "a primary, a middle school a primary or a secondary).",
 )
 sb.markdown("How much each difference counts:")
 chosen_weights = (
@@ -47,12 +51,11 @@ if urn is None:
     st.stop()
 
 scoring = partners.Scoring(weights=weights, max_km=float(max_km), same_phase=same_phase)
+index = loaders.load_partner_index()
+links_df = loaders.load_links(include_demo)
 with st.spinner("Finding partners…"):
     result = partners.suggest_partners(
-        loaders.load_partner_index(),
-        int(urn),
-        scoring=scoring,
-        link_counts=profiles.link_counts(loaders.load_links(include_demo)),
+        index, int(urn), scoring=scoring, link_counts=profiles.link_counts(links_df)
     )
 school = result.school
 st.subheader(text.md_escape(school["school_name"]))
@@ -62,44 +65,74 @@ st.markdown(
     f"{text.pct(school['fsm_pct'])} free school meals · {school['phase']} · "
     f"{text.md_escape(school['la_name'])}"
 )
+own_links = profiles.links_table(links_df, schools_gdf, int(urn))
+proposals = partners_page.plan_proposals(partner_notes.proposed_by_plan(own_links))
+if proposals:
+    st.info(proposals, icon=":material/handshake:")
+plural = "" if len(own_links) == 1 else "s"
+with st.expander(f"This school's partners now ({len(own_links)} link{plural}, proposed or active)"):
+    if own_links.empty:
+        st.markdown("No links in the register yet.")
+    else:
+        st.dataframe(
+            own_links,
+            hide_index=True,
+            width="stretch",
+            key="partners_own_links",
+            column_config=partners_page.LINK_COLUMNS,
+        )
 
+if scoring.max_km > 0:
+    hidden = partner_notes.more_diverse_message(
+        partner_notes.more_diverse_nearby(index, int(urn), scoring), float(max_km)
+    )
+    if hidden:
+        st.info(hidden, icon=":material/travel_explore:")
 if result.ranked.empty:
     st.warning(result.message)
 else:
     st.markdown(
-        f"**The {len(result.ranked)} best partners within {max_km:g} km**, most "
-        "different first. Source: " + config.CENSUS_SOURCE + "."
+        f"**The {len(result.ranked)} best partners within {max_km:g} km**, best score first. "
+        "Source: " + config.CENSUS_SOURCE + "."
     )
-    left, right = st.columns([2, 3], gap="medium")
-    with left:
-        st_folium(
-            partner_maps.build_partner_map(
-                school,
-                result.ranked,
-                schools_gdf,
-                data_version=school_map.data_version(loaders.load_manifest()),
-            ),
-            key="partners_map",
-            height=520,
-            use_container_width=True,
-            returned_objects=[],
-        )
-    with right:
-        table = partners_page.partner_table(result.ranked)
-        st.dataframe(
-            table,
-            hide_index=True,
-            width="stretch",
-            key="partners_table",
-            column_config=partners_page.PARTNER_COLUMNS,
-            alt="Suggested partner schools, best first",
-        )
-        widgets.csv_download(
-            "Download this list (CSV)",
-            table,
-            file_name=f"partners_for_{urn}.csv",
-            key="partners_download",
-        )
+    table = partner_notes.with_score_parts(result.ranked, schools_gdf, scoring)
+    st_folium(
+        partner_maps.build_partner_map(
+            school,
+            result.ranked,
+            schools_gdf,
+            data_version=school_map.data_version(loaders.load_manifest()),
+        ),
+        key="partners_map",
+        height=480,
+        use_container_width=True,
+        returned_objects=[],
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        key="partners_table",
+        column_config=partners_page.PARTNER_COLUMNS,
+        alt="Suggested partner schools, best first",
+    )
+    st.markdown(
+        partners_page.score_sentence(scoring.distance_penalty, scoring.load_penalty, scoring.max_km)
+    )
+    widgets.csv_download(
+        "Download this list (CSV)",
+        table,
+        file_name=f"partners_for_{urn}.csv",
+        key="partners_download",
+    )
+    st.markdown("**Why each school, in full**")
+    st.markdown(partners_page.reasons_list(table))
 if not result.set_aside.empty:
     with st.expander(f"{len(result.set_aside)} nearby schools were left out"):
-        st.dataframe(result.set_aside, hide_index=True, width="stretch", key="partners_aside")
+        st.dataframe(
+            result.set_aside,
+            hide_index=True,
+            width="stretch",
+            key="partners_aside",
+            column_config=partners_page.SET_ASIDE_COLUMNS,
+        )

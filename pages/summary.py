@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import config
-from dashboard.analysis import gaps, segregation
+from dashboard.analysis import segregation
 from dashboard.analysis import summary as s
 from dashboard.app import loaders, navigation, summary_page, widgets
 from dashboard.outputs import briefing, charts
@@ -57,7 +57,11 @@ register_updated = widgets.register_updated_at(loaders.register())
 register_note = widgets.register_date_caption(loaders.register())
 
 st.subheader(area.label)
+summary_page.census_notice()
 summary_page.headline_metrics(numbers, threshold)
+if area.kind == "la":
+    brief = summary_page.brief_for(area.name, schools_gdf, status_df, links_df, threshold)
+    summary_page.what_this_means(brief)
 st.caption(
     f"Pupils and intake: {config.CENSUS_SOURCE}. Schools: {config.REGISTER_SOURCE}. {register_note}"
 )
@@ -68,11 +72,19 @@ growth = s.links_over_time(area_links)
 left, right = st.columns(2)
 with left:
     widgets.chart_with_table(
-        charts.links_by_type(by_type), by_type, "summary_types", "Links by type and mode"
+        charts.links_by_type(by_type),
+        by_type,
+        "summary_types",
+        "Links by type and mode",
+        summary_page.TYPE_COLUMNS,
     )
 with right:
     widgets.chart_with_table(
-        charts.links_growth(growth), growth, "summary_growth", "How links have grown, by start term"
+        charts.links_growth(growth),
+        growth,
+        "summary_growth",
+        "How links have grown, by start term",
+        summary_page.GROWTH_COLUMNS,
     )
 
 st.subheader("How mixed are schools? Segregation by local authority")
@@ -85,6 +97,7 @@ widgets.chart_with_table(
     phase_df,
     "summary_indices",
     f"Segregation indices, {phase.lower()} schools, by LA",
+    summary_page.INDEX_COLUMNS,
 )
 with st.expander("What the indices mean, and their formulas"):
     for key, label in segregation.INDEX_LABELS.items():
@@ -115,6 +128,7 @@ if area.kind == "la":
             comparison,
             "summary_compare",
             "Compared with the region and England",
+            summary_page.COMPARISON_COLUMNS,
         )
     with right:
         st.markdown("**Local authorities with the most similar pupils**")
@@ -125,24 +139,43 @@ if area.kind == "la":
             key="summary_similar",
             column_config=summary_page.SIMILAR_COLUMNS,
         )
-    gap_df = gaps.find_gaps(area_schools, status_df[inside], threshold_pct=threshold)
-    tables.update({"Comparison": comparison, "Similar LAs": similar, "Gaps": gap_df})
+    others = ["(none)", *summary_page.other_las(schools_gdf, area.name)]
+    beside = st.selectbox("Put another local authority beside it", others, key="summary_beside")
+    second = None
+    if beside != "(none)":
+        st.subheader(f"{area.name} and {beside}, side by side")
+        second = summary_page.brief_for(beside, schools_gdf, status_df, links_df, threshold)
+        tables["Side by side"] = summary_page.side_by_side(brief, second)
+    tables.update(
+        {
+            "Comparison": comparison,
+            "Similar LAs": similar,
+            "Measures": brief.measures.drop(columns=["key"]),
+            "Gaps": brief.gaps_df,
+        }
+    )
     st.subheader("Briefing")
-    st.download_button(
-        f"Download the one-page briefing for {area.name} (PDF)",
-        type="primary",
-        data=lambda: briefing.build_briefing(
-            area.name,
-            numbers,
-            s.compare_areas(schools_gdf, area.name, region),
-            gap_df,
+    label = (
+        f"Download the one-page briefing for {area.name} (PDF)"
+        if second is None
+        else f"Download the briefing for {area.name}, with a second page beside {beside} (PDF)"
+    )
+    widgets.made_download(
+        label,
+        lambda: briefing.build_briefing(
+            brief,
+            compare=second,
             register_updated=register_updated,
             includes_demo=include_demo,
             threshold_pct=threshold,
         ),
+        fingerprint=widgets.fingerprint(
+            tables, area.name, beside, register_updated, include_demo, threshold
+        ),
         file_name=f"briefing_{area.name.replace(' ', '_')}.pdf",
         mime="application/pdf",
         key="summary_pdf",
+        primary=True,
     )
 widgets.excel_download(
     "Download every table (Excel)",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bench.server import choose_option
+from dashboard import config
 from dashboard.data import embedded
 
 pytestmark = pytest.mark.browser
@@ -24,15 +25,15 @@ def wait_for_drawn(page, count: int) -> None:
 
 def test_all_of_england_is_drawn(page, app_url):
     page.goto(app_url)
-    wait_for_drawn(page, 21_975)
-    assert page.get_by_text("21,975 schools shown").is_visible()
+    wait_for_drawn(page, config.TOTAL_STATE_SCHOOLS)
+    assert page.get_by_text(f"{config.TOTAL_STATE_SCHOOLS:,} schools shown").is_visible()
 
 
 def test_worcestershire_filter_draws_its_schools_and_a_click_opens_details(page, app_url):
     schools = embedded.read_schools()
     worcestershire = schools[schools["la_name"] == "Worcestershire"]
     page.goto(app_url)
-    wait_for_drawn(page, 21_975)
+    wait_for_drawn(page, config.TOTAL_STATE_SCHOOLS)
     choose_option(page, "Local authority", "Worcestershire")
     wait_for_drawn(page, len(worcestershire))
 
@@ -53,7 +54,7 @@ def test_map_reads_without_tiles(page, app_url):
     """With tiles blocked, land, LA shading and points must still show (not a grey box)."""
     page.route("**/*basemaps.cartocdn.com/**", lambda route: route.abort())
     page.goto(app_url)
-    wait_for_drawn(page, 21_975)
+    wait_for_drawn(page, config.TOTAL_STATE_SCHOOLS)
     frame = next(f for f in page.frames if "st_folium" in f.url)
     # Layers are drawn on canvases: one for the land, one for LA shading, one for schools.
     drawn = frame.evaluate(

@@ -34,7 +34,56 @@ def test_only_open_state_schools_are_kept(built):
         121267,
         123641,
         149557,
+        123627,
+        141165,
+        148834,
+        150934,
+        150935,
     }
+
+
+def test_city_technology_colleges_are_state_funded(built):
+    """GIAS files CTCs under "Independent schools"; they are state-funded (issue #12)."""
+    telford = built.schools_gdf.set_index("urn").loc[123627]
+    assert telford["establishment_type"] == "City technology college"
+    assert telford["phase"] == "Secondary"
+    assert telford["has_ethnicity"]
+
+
+def test_a_census_record_is_used_for_at_most_one_open_school(built):
+    """Issue #12: split schools must not inherit the whole record of the school they left."""
+    schools = built.schools_gdf.set_index("urn")
+    used = schools["census_urns"].dropna().str.split(";").explode()
+    assert used.is_unique
+    # Still open with its own record: the primary that split from it gets nothing.
+    assert schools.loc[141165, "census_urns"] == "141165"
+    assert not schools.loc[148834, "has_ethnicity"]
+    assert (
+        "Queen Elizabeth's Grammar School (URN 141165) is still open"
+        in (schools.loc[148834, "census_note"])
+    )
+    # Closed and split in two: neither half can take the whole record.
+    assert not schools.loc[[150934, 150935], "has_ethnicity"].any()
+    assert schools.loc[[150934, 150935], "census_note"].str.contains("cannot be divided").all()
+
+
+def test_merged_schools_still_add_up_their_predecessors(built):
+    school = built.schools_gdf.set_index("urn").loc[150054]
+    assert school["census_urns"] == "148887;149049"
+    assert school["census_note"] == ""
+
+
+def test_year_groups_give_each_school_its_age_range(built):
+    schools = built.schools_gdf.set_index("urn")
+    assert schools.loc[136925, ["first_year", "last_year"]].tolist() == [7, 13]  # Pershore
+    assert schools.loc[116859, ["first_year", "last_year"]].tolist() == [0, 6]  # Red Hill
+    assert pd.isna(schools.loc[138966, "first_year"])  # no census record
+
+
+def test_positions_far_outside_their_la_are_measured(built):
+    schools = built.schools_gdf
+    assert (schools["km_outside_la"] >= 0).all()
+    assert schools["km_outside_la"].max() < 2  # the fixture schools all lie in their LA
 
 
 def test_named_schools_match_published_figures(built):

@@ -9,6 +9,7 @@ hostile note on the live map.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from datetime import datetime
@@ -18,8 +19,7 @@ import pypdf
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.analysis import gaps
-from dashboard.analysis import summary as s
+from dashboard.analysis import briefs, exposure, gaps, metrics
 from dashboard.app.text import md_escape
 from dashboard.data import embedded
 from dashboard.maps import partner_maps, scales, school_map
@@ -196,18 +196,32 @@ def test_register_page_search_echo_and_notes_are_text(tmp_path, monkeypatch):
 
 def test_pdf_briefing_prints_hostile_names_as_text(hostile_schools):
     schools = hostile_schools
-    area = s.Area("la", "Worcestershire")
-    inside = s.in_area(schools, area)
     empty = pd.DataFrame(columns=list(model.LINK_COLUMNS))
     status = gaps.link_status_by_school(schools, empty)
-    gap_df = gaps.find_gaps(schools[inside], status[inside])
-    gap_df.loc[0, ["school_name", "white_british_pct"]] = [HOSTILE, 100.0]
-    pdf = briefing.build_briefing(
-        HOSTILE,
-        s.headline(schools[inside], status[inside], empty),
-        s.compare_areas(schools, "Worcestershire", "West Midlands"),
-        gap_df,
-        register_updated=datetime(2026, 11, 25, 10, 0),
+    reach = pd.Series(False, index=schools.index)
+    found = briefs.build_area_brief(
+        "Worcestershire",
+        schools,
+        status,
+        empty,
+        exposure.measures_by_la(schools, reach),
+        metrics.summarise_by_area(schools, ["la_gss_code", "la_name", "region"]),
     )
-    text = " ".join(pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
-    assert text.count('<img src=x onerror="window.__xss=1">') >= 2  # title and gap table
+    gap_df = found.gaps_df.copy()
+    gap_df.loc[0, ["school_name", "white_british_pct"]] = [HOSTILE, 100.0]
+    hostile = dataclasses.replace(
+        found,
+        la_name=HOSTILE,
+        measures=found.measures.rename(columns={"Worcestershire": HOSTILE}),
+        gaps_df=gap_df,
+        takeaway=f"{HOSTILE}: {found.takeaway}",
+    )
+    pdf = briefing.build_briefing(
+        hostile, compare=found, register_updated=datetime(2026, 11, 25, 10, 0)
+    )
+    pages = [
+        " ".join(page.extract_text().split()) for page in pypdf.PdfReader(io.BytesIO(pdf)).pages
+    ]
+    first, second = pages[0], pages[-1]
+    assert first.count('<img src=x onerror="window.__xss=1">') >= 3  # title, takeaway, gaps
+    assert second.count('<img src=x onerror="window.__xss=1">') >= 2  # side by side

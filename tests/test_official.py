@@ -57,12 +57,24 @@ def test_dfe_codes_become_missing_not_zero(census_df):
 
 def test_predecessor_rows_are_followed_and_merged_schools_summed(census_df):
     links = official.read_register_links(FIXTURES / "links.csv")
-    matches = tidy.resolve_census_urns([136925, 142673, 150054, 138966], census_df["urn"], links)
+    matches = tidy.resolve_census_urns(
+        [136925, 142673, 150054, 138966], census_df["urn"], links
+    ).matches
     found = matches.groupby("urn")["census_urn"].apply(sorted).to_dict()
     assert found == {136925: [136925], 142673: [141865], 150054: [148887, 149049]}
     combined = tidy.combine_census_rows(census_df, matches).set_index("urn")
     both = census_df.set_index("urn").loc[[148887, 149049], "headcount"].sum()
     assert combined.loc[150054, "headcount"] == both
+
+
+def test_a_split_school_never_takes_a_record_still_in_use(census_df):
+    """Issue #12: Trinity Academy Newcastle is open, so its split-off school gets nothing."""
+    links = official.read_register_links(FIXTURES / "links.csv")
+    found = tidy.resolve_census_urns([141865, 142673], census_df["urn"], links)
+    assert found.matches["urn"].tolist() == [141865]
+    assert found.refused.to_dict("records") == [
+        {"urn": 142673, "census_urn": 141865, "kept_by": "141865"}
+    ]
 
 
 def test_la_lookup_carries_the_2023_codes():

@@ -89,3 +89,9 @@ def test_published_most_segregated_areas_rank_in_the_top_tenth(primary_ranks, la
     """Demos Integration Hub (2015): Blackburn with Darwen D = 0.76, Bradford 0.71 (Year 1);
     CMPO (2010): Oldham about 0.8 (primary). Each should be in the top tenth of LAs."""
     assert primary_ranks[la] <= math.ceil(len(primary_ranks) / 10)
+
+
+def test_kirklees_primary_index_without_a_secondary_school_counted_twice(primary_ranks):
+    """Issue #12: Luck Lane Primary carried Royds Hall's 1,244 pupils, pulling Kirklees'
+    primary D from 0.622 (rank 5) to 0.610 (rank 7). Each record now counts once."""
+    assert primary_ranks["Kirklees"] == 5

@@ -258,6 +258,8 @@ def explain(school: pd.Series, partner: pd.Series, distance_km: float | None = N
             parts.append(f"{name_b} has no religious character, {name_a} is {rel_a}")
         else:
             parts.append(f"{name_b} is a {rel_b} school")
+    if partner.get("selective") is True or partner.get("selective") is np.True_:
+        parts.append(f"{name_b} is a selective (grammar) school")
     fsm_a, fsm_b = school.get("fsm_pct"), partner.get("fsm_pct")
     if pd.notna(fsm_a) and pd.notna(fsm_b):
         parts.append(f"FSM {fsm_a:.0f} % vs {fsm_b:.0f} %")

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
+from dashboard.analysis.ages import MAINSTREAM_PHASES, AgeRule
 from dashboard.analysis.contrast import (
     ContrastWeights,
     SchoolArrays,
@@ -24,23 +25,10 @@ from dashboard.analysis.contrast import (
     explain,
 )
 from dashboard.analysis.profiles import SCHOOL_FACTS
+from dashboard.config import DEFAULT_MAX_KM
 
-# A phase can partner the same phase; all-through schools serve both ages.
-COMPATIBLE_PHASES: dict[str, tuple[str, ...]] = {
-    "Primary": ("Primary", "All-through"),
-    "Secondary": ("Secondary", "All-through"),
-    "All-through": ("All-through", "Primary", "Secondary"),
-}
-# What a ranked candidate carries from the schools table, and what the finder shows.
+# What a ranked candidate carries from the schools table.
 CANDIDATE_FACTS = (*SCHOOL_FACTS, "fsm_pct")
-SHOWN_COLUMNS = (
-    *CANDIDATE_FACTS[1:],
-    "distance_km",
-    "contrast",
-    "existing_links",
-    "explanation",
-    "urn",
-)
 NO_ETHNICITY_REASON = "no ethnicity figures, so how different it is cannot be judged"
 
 
@@ -49,7 +37,7 @@ class Scoring:
     """How candidates are ranked."""
 
     weights: ContrastWeights = field(default_factory=ContrastWeights)
-    max_km: float = 25.0
+    max_km: float = DEFAULT_MAX_KM
     # Score lost at the distance limit (linearly from 0 km).
     distance_penalty: float = 0.15
     # Score lost per link a candidate already has (not ended).
@@ -89,20 +77,6 @@ class Scoring:
         )
 
 
-def phases_compatible(phase_a: np.ndarray, phase_b: np.ndarray) -> np.ndarray:
-    """Element by element, whether a school of ``phase_a`` may partner one of ``phase_b``.
-
-    Examples
-    --------
-    >>> phases_compatible(np.array(["Primary", "Primary"]), np.array(["All-through", "Secondary"]))
-    array([ True, False])
-    """
-    ok = phase_a == phase_b
-    for phase, partners in COMPATIBLE_PHASES.items():
-        ok |= (phase_a == phase) & np.isin(phase_b, partners)
-    return ok
-
-
 class PartnerIndex:
     """The schools table, its arrays and a spatial index, built once and reused.
 
@@ -110,6 +84,7 @@ class PartnerIndex:
     ----------
     schools_df : pandas.DataFrame
         The schools table (``urn``, ``easting``, ``northing``, ``phase``,
+        ``first_year``, ``last_year``, ``selective``, ``white_british_pct``,
         ``has_ethnicity`` and the columns :class:`SchoolArrays` needs).
     """
 
@@ -119,7 +94,19 @@ class PartnerIndex:
         self.xy = self.schools_df[["easting", "northing"]].to_numpy(float)
         self.tree = cKDTree(self.xy)
         self.phase = self.schools_df["phase"].astype(str).to_numpy()
+        self.first_year = self._column("first_year")
+        self.last_year = self._column("last_year")
+        self.white_british = self.schools_df["white_british_pct"].to_numpy(float)
+        selective = self.schools_df.get("selective", pd.Series(False, index=self.schools_df.index))
+        self.selective = selective.fillna(False).to_numpy(bool)
         self.position = pd.Series(np.arange(len(self.schools_df)), index=self.schools_df["urn"])
+        self._ages = AgeRule(self.phase, self.first_year, self.last_year)
+
+    def _column(self, name: str) -> np.ndarray:
+        """A numeric column as floats (NaN where missing or absent)."""
+        if name not in self.schools_df.columns:
+            return np.full(len(self.schools_df), np.nan)
+        return pd.to_numeric(self.schools_df[name], errors="coerce").to_numpy(float)
 
     def row_of(self, urn: int) -> int:
         """Row position of a URN.
@@ -133,12 +120,15 @@ class PartnerIndex:
             raise KeyError(f"There is no school with URN {urn}.")
         return int(self.position[urn])
 
+    def compatible(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Whether rows ``i`` and ``j`` (broadcast) teach pupils of ages that can meet."""
+        return self._ages(i, j)
+
     def phase_ok(self, row: int, candidates: np.ndarray, same_phase: bool) -> np.ndarray:
-        """Which candidate rows may partner ``row`` by phase."""
+        """Which candidate rows may partner ``row`` by age (all of them if not asked)."""
         if not same_phase:
             return np.ones(len(candidates), dtype=bool)
-        allowed = COMPATIBLE_PHASES.get(self.phase[row], (self.phase[row],))
-        return np.isin(self.phase[candidates], allowed)
+        return self.compatible(np.full(len(candidates), row), candidates)
 
 
 @dataclass
@@ -296,11 +286,8 @@ def best_partners_for_all(
     arrays = index.arrays
     known = np.flatnonzero(arrays.has_ethnicity)
     asking = known if only_urns is None else known[np.isin(arrays.urn[known], list(only_urns))]
-    groups = _phase_groups(index.phase[known], scoring.same_phase)
     out = []
-    for query_phases, candidate_phases in groups:
-        rows = asking[np.isin(index.phase[asking], query_phases)]
-        pool = known[np.isin(index.phase[known], candidate_phases)]
+    for rows, pool in _age_groups(index, asking, known, scoring.same_phase):
         if len(rows) == 0 or len(pool) == 0:
             continue
         tree = cKDTree(index.xy[pool])
@@ -316,7 +303,7 @@ def best_partners_for_all(
             for r, p in enumerate(picked):
                 j[r, : sizes[p]] = pool[neighbours[p]]
             i = rows[picked]
-            out.append(_top_of_matrix(index, i, j, scoring, top))
+            out.append(_top_of_matrix(index, i, j, scoring, top, scoring.same_phase))
     if not out:
         return pd.DataFrame(
             columns=["urn", "partner_urn", "rank", "contrast", "distance_km", "score"]
@@ -324,16 +311,42 @@ def best_partners_for_all(
     return pd.concat(out, ignore_index=True)
 
 
-def _phase_groups(
-    phases: np.ndarray, same_phase: bool
-) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
-    """(phases asking, phases they may partner) pairs covering every phase once."""
+def _age_groups(
+    index: PartnerIndex, asking: np.ndarray, known: np.ndarray, same_phase: bool
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(rows asking, rows they may partner) covering every asking row once.
+
+    Pools are kept close to the compatible schools, so the padded matrices stay
+    narrow; the exact age rule is applied per pair afterwards. A primary can
+    share year groups with a secondary-phase school only if that school starts
+    by Year 5 (a middle school), and a secondary starting at Year 6 or later
+    only with a primary-phase school that goes on to Year 7 or beyond.
+    """
     if not same_phase:
-        every = tuple(sorted(set(phases.tolist())))
-        return [(every, every)]
-    out = [((phase,), partners) for phase, partners in COMPATIBLE_PHASES.items()]
-    others = sorted(set(phases.tolist()) - set(COMPATIBLE_PHASES))
-    return out + [((phase,), (phase,)) for phase in others]
+        return [(asking, known)]
+    phase, first, last = index.phase, index.first_year, index.last_year
+    with np.errstate(invalid="ignore"):
+        early_secondary = (phase == "Secondary") & (first <= 5)
+        late_primary = (phase == "Primary") & (last >= 7)
+    in_pool = {
+        "Primary": np.isin(phase, ("Primary", "All-through")) | early_secondary,
+        "Secondary": np.isin(phase, ("Secondary", "All-through")) | late_primary,
+        "Mainstream": np.isin(phase, MAINSTREAM_PHASES),
+    }
+    groups = [
+        (asking[(phase[asking] == "Primary")], known[in_pool["Primary"][known]]),
+        (
+            asking[(phase[asking] == "Secondary") & ~early_secondary[asking]],
+            known[in_pool["Secondary"][known]],
+        ),
+        (
+            asking[(phase[asking] == "All-through") | early_secondary[asking]],
+            known[in_pool["Mainstream"][known]],
+        ),
+    ]
+    for other in sorted(set(phase[asking].tolist()) - set(MAINSTREAM_PHASES)):
+        groups.append((asking[phase[asking] == other], known[phase[known] == other]))
+    return groups
 
 
 def _top_of_matrix(
@@ -342,11 +355,14 @@ def _top_of_matrix(
     j: np.ndarray,
     scoring: Scoring,
     top: int,
+    by_age: bool,
 ) -> pd.DataFrame:
     """Score a padded candidate matrix ``j`` (−1 = none) for rows ``i``; keep each row's best."""
     a = index.arrays
     valid = (j >= 0) & (j != i[:, None])
     jj = np.where(valid, j, i[:, None])  # padding points at itself, masked out below
+    if by_age:
+        valid &= index.compatible(np.broadcast_to(i[:, None], jj.shape), jj)
     contrast = combine(contrast_parts(a, i[:, None], jj), scoring.weights)
     distance_km = (
         np.hypot(

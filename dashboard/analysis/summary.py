@@ -78,14 +78,17 @@ def headline(
     dict
         ``schools``, ``pupils`` (census headcount of schools with figures),
         ``white_british_pct`` (pupil-weighted), ``predominantly_white``,
-        ``white_with_contrasting_link``, ``gaps``, ``active_links``,
+        ``white_with_contrasting_link``, ``gaps``, ``gaps_with_proposed_link``
+        (gaps whose school has a proposed link, not yet active), ``active_links``,
         ``links_meeting_twice`` (active links whose pupils met at least twice this
-        school year) and ``proposed_links``.
+        school year) and ``proposed_links``, counted apart from active ones.
     """
     known = schools_df[schools_df["has_ethnicity"]]
     pupils = float(known["headcount"].sum())
     white = metrics.flag_predominantly_white(schools_df["white_british_pct"], threshold_pct)
     linked = white & status_df["has_contrasting_link"]
+    # Links not ended and not active are proposed.
+    waiting = status_df["links"] > status_df["active_links"]
     year = school_year(today or date.today())
     active = links_df[links_df["status"] == "active"]
     this_year = active["meetings_school_year"].isna() | active["meetings_school_year"].eq(year)
@@ -99,6 +102,7 @@ def headline(
         "predominantly_white": int(white.sum()),
         "white_with_contrasting_link": int(linked.sum()),
         "gaps": int(white.sum() - linked.sum()),
+        "gaps_with_proposed_link": int((white & ~linked & waiting).sum()),
         "active_links": len(active),
         "links_meeting_twice": len(met_twice),
         "proposed_links": int((links_df["status"] == "proposed").sum()),

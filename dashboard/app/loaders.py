@@ -164,3 +164,20 @@ def load_schools_table(shown_df: pd.DataFrame, links_df: pd.DataFrame) -> pd.Dat
         return profiles.schools_table(shown_df, counts)
     key = f"{_fingerprint(shown_df, ['urn'])}|{_links_key(links_df)}"
     return _schools_table(shown_df, counts, key)
+
+
+@st.cache_resource(show_spinner="Finding which schools have a diverse school within reach…")
+def load_diverse_reach() -> pd.Series:
+    """Per school: a diverse school with pupils of its ages within reach (read-only, shared)."""
+    from dashboard.analysis import exposure  # scipy: only the summary page needs it
+
+    schools = load_schools()
+    return pd.Series(exposure.diverse_within_reach(load_partner_index()), index=schools.index)
+
+
+@st.cache_data(show_spinner="Computing the measures for every local authority…")
+def load_la_measures() -> pd.DataFrame:
+    """Exposure, very white schools and reach for every LA and England (issue #12)."""
+    from dashboard.analysis import exposure
+
+    return exposure.measures_by_la(load_schools(), load_diverse_reach())

@@ -1,16 +1,71 @@
-"""Helpers of the partner finder page: the ranked table."""
+"""Helpers of the partner finder page: the ranked table, full reasons and the school's links."""
 
 from __future__ import annotations
 
 import pandas as pd
+import streamlit as st
 
-from dashboard.analysis import partners
-from dashboard.app.widgets import columns
+from dashboard.analysis import partner_notes
+from dashboard.app import text
+from dashboard.app.widgets import COLUMN_SETTINGS, NUMBER, columns
 
-PARTNER_COLUMNS = columns("rank", *partners.SHOWN_COLUMNS)
+PARTNER_COLUMNS = columns(
+    *(c for c in partner_notes.FINDER_COLUMNS if c in COLUMN_SETTINGS),
+    stage="Its ages",
+    selective=st.column_config.CheckboxColumn("Selective", help="A selective (grammar) school"),
+    ethnic_difference=NUMBER("Ethnic difference (0-1)", format="%.2f"),
+    faith_difference=NUMBER("Faith difference (0-1)", format="%.2f"),
+    social_difference=NUMBER("Free school meals difference (0-1)", format="%.2f"),
+    distance_cost=NUMBER("Distance cost", format="%.3f"),
+    links_cost=NUMBER("Links cost", format="%.3f"),
+    score=NUMBER("Score", format="%.3f"),
+    rank_note=st.column_config.TextColumn("Why it ranks here", width="large"),
+)
+LINK_COLUMNS = {
+    "link_id": NUMBER("Link", format="%d"),
+    "partner": "Partner school",
+    "where": "Where",
+    "types": "Kind of link",
+    "status": "Status",
+    "mode": "Mode",
+    "meetings_this_year": NUMBER("Meetings this year", format="%d"),
+    "source": "Recorded from",
+}
+SET_ASIDE_COLUMNS = columns(
+    "urn",
+    "school_name",
+    "la_name",
+    "phase",
+    reason=st.column_config.TextColumn("Why left out", width="large"),
+)
 
 
-def partner_table(ranked: pd.DataFrame) -> pd.DataFrame:
-    """Ranked candidates with a rank column, in reading order."""
-    out = ranked.assign(rank=range(1, len(ranked) + 1))
-    return out[list(PARTNER_COLUMNS)]
+def score_sentence(distance_penalty: float, load_penalty: float, max_km: float) -> str:
+    """How the score is made, with the numbers in use."""
+    return (
+        "**Score** = how different (0-1) − distance cost (up to "
+        f"{distance_penalty:g} at {max_km:g} km) − links cost ({load_penalty:g} for each link "
+        "the school already has). So a slightly less different school can rank higher when it "
+        "is much nearer or has fewer links; “Why it ranks here” says so."
+    )
+
+
+def reasons_list(table: pd.DataFrame) -> str:
+    """Every candidate's reason in full, as a numbered Markdown list (escaped)."""
+    return "\n".join(
+        f"{int(row.rank)}. **{text.md_escape(row.school_name)}** — "
+        f"{text.md_escape(row.explanation)}"
+        + (f" *{text.md_escape(row.rank_note)}*" if row.rank_note else "")
+        for row in table.itertuples(index=False)
+    )
+
+
+def plan_proposals(proposed_df: pd.DataFrame) -> str:
+    """A sentence naming partners a pairing plan has proposed ("" if none)."""
+    if proposed_df.empty:
+        return ""
+    names = ", ".join(text.md_escape(str(p)) for p in proposed_df["partner"])
+    return (
+        f"A pairing plan has already proposed a partner for this school: **{names}** "
+        "(a proposed link, not yet active)."
+    )

@@ -6,17 +6,51 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import config
-from dashboard.app.text import pct
-from dashboard.app.widgets import columns
+from dashboard.analysis import briefs, exposure
+from dashboard.app import loaders
+from dashboard.app.text import md_escape, pct
+from dashboard.app.widgets import NUMBER, columns
+from dashboard.outputs import briefing
 
 SIMILAR_COLUMNS = columns("la_name", "white_british_pct", "fsm_pct", "eal_pct", "distance")
+TYPE_COLUMNS = {
+    "link_type": "Type of link",
+    "mode": "Mode",
+    "links": NUMBER("Links (not ended)", format="%d"),
+}
+GROWTH_COLUMNS = {
+    "term": "Start term",
+    "new_links": NUMBER("New links", format="%d"),
+    "total_links": NUMBER("Links started so far", format="%d"),
+}
+INDEX_COLUMNS = columns(
+    "la_name",
+    "schools",
+    "white_british_pct",
+    pupils=NUMBER("Pupils", format="%d"),
+    dissimilarity=NUMBER("Dissimilarity (D)", format="%.3f"),
+    isolation=NUMBER("Isolation of White British pupils", format="%.3f"),
+    exposure=NUMBER("Exposure of White British pupils to others", format="%.3f"),
+    normalised_exposure=NUMBER("Normalised exposure (η²)", format="%.3f"),
+    theil_h=NUMBER("Theil index (H)", format="%.3f"),
+    flagged_pct=NUMBER("Flagged by the neighbour rule (%)", format="%.1f"),
+    note="Note",
+)
+COMPARISON_COLUMNS = columns(
+    "schools",
+    "white_british_pct",
+    "fsm_pct",
+    "eal_pct",
+    area="Area",
+    dissimilarity=NUMBER("Dissimilarity (D)", format="%.3f"),
+)
 
 
 def headline_metrics(numbers: dict[str, float], threshold: float) -> None:
     """The big numbers, with their sources in the help text."""
     census = f"Source: {config.CENSUS_SOURCE}."
     links_source = "Source: the council's link register."
-    first, second = st.columns(4), st.columns(4)
+    first, second = st.columns(4), st.columns(5)
     first[0].metric("Schools", f"{numbers['schools']:,}", help=f"Source: {config.REGISTER_SOURCE}.")
     first[1].metric("Pupils", f"{numbers['pupils']:,}", help=census)
     first[2].metric(
@@ -41,6 +75,12 @@ def headline_metrics(numbers: dict[str, float], threshold: float) -> None:
     )
     second[2].metric("Active links", f"{numbers['active_links']:,}", help=links_source)
     second[3].metric(
+        "Proposed links",
+        f"{numbers['proposed_links']:,}",
+        help="Proposed but not yet active, counted apart: they close no gap until active "
+        f"({numbers['gaps_with_proposed_link']:,} gaps have one). " + links_source,
+    )
+    second[4].metric(
         f"Met at least {config.MEETINGS_FOR_IMPACT} times this year",
         f"{numbers['links_meeting_twice']:,}",
         help=f"Active links whose pupils {config.MEETINGS_RULE}: the "
@@ -49,5 +89,88 @@ def headline_metrics(numbers: dict[str, float], threshold: float) -> None:
 
 
 def headline_table(numbers: dict[str, float]) -> pd.DataFrame:
-    """The headline numbers as a two-column table for export."""
-    return pd.DataFrame({"measure": list(numbers), "value": list(numbers.values())})
+    """The headline numbers as a two-column table for export, with plain labels."""
+    labels = [briefing.HEADLINE_LABELS.get(key, key) for key in numbers]
+    return pd.DataFrame({"Measure": labels, "Value": list(numbers.values())})
+
+
+def census_notice() -> None:
+    """The census date, where no one can miss it."""
+    st.info(
+        f"Pupil figures (ethnicity, free school meals, first language) are from the DfE school "
+        f"census of **{config.CENSUS_DATE}**, the latest school-level figures: they describe "
+        "pupils then, not today.",
+        icon=":material/calendar_month:",
+    )
+
+
+MEASURE_COLUMNS = {
+    "measure": st.column_config.TextColumn("Measure", width="large"),
+    "key": None,
+    briefs.SIMILAR: st.column_config.NumberColumn(briefs.SIMILAR),
+    briefs.ENGLAND: st.column_config.NumberColumn(briefs.ENGLAND),
+}
+
+
+def brief_for(
+    la_name: str,
+    schools_df: pd.DataFrame,
+    status_df: pd.DataFrame,
+    links_df: pd.DataFrame,
+    threshold: float,
+) -> briefs.AreaBrief:
+    """The briefing's facts for one LA, from the cached measures."""
+    return briefs.build_area_brief(
+        la_name,
+        schools_df,
+        status_df,
+        links_df,
+        loaders.load_la_measures(),
+        loaders.load_la_summary(),
+        threshold_pct=threshold,
+    )
+
+
+def what_this_means(brief: briefs.AreaBrief) -> None:
+    """The computed takeaway and the measures beside similar LAs and England."""
+    st.markdown("**What this means**")
+    st.success(md_escape(brief.takeaway), icon=":material/lightbulb:")
+    st.dataframe(
+        brief.measures,
+        hide_index=True,
+        width="stretch",
+        key="summary_measures",
+        column_config=MEASURE_COLUMNS,
+    )
+    with st.expander("What these measures mean"):
+        for key, label in exposure.MEASURE_LABELS.items():
+            st.markdown(f"**{label}** — {exposure.MEASURE_SENTENCES[key]}")
+        st.markdown(
+            f"**Similar LAs** are {briefs.SIMILAR_RULE}: {md_escape(', '.join(brief.similar))}."
+        )
+
+
+def side_by_side(first: briefs.AreaBrief, second: briefs.AreaBrief) -> pd.DataFrame:
+    """Two LAs next to each other: their numbers in one table, and each one's takeaway."""
+    table = briefs.side_by_side(first, second)
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        key="summary_side_by_side",
+        column_config={
+            "measure": st.column_config.TextColumn("", width="large"),
+            "key": None,
+            "kind": None,
+        },
+    )
+    left, right = st.columns(2)
+    for where, brief in ((left, first), (right, second)):
+        where.markdown(f"**{md_escape(brief.la_name)}**")
+        where.markdown(md_escape(brief.takeaway))
+    return table
+
+
+def other_las(schools_df: pd.DataFrame, la_name: str) -> list[str]:
+    """Every LA but ``la_name``, sorted (what it can be put beside)."""
+    return sorted(set(schools_df["la_name"].astype(str)) - {la_name})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 import geopandas as gpd
@@ -213,8 +214,14 @@ def show_flash(scope: str = "") -> None:
             st.success(md_escape(text), icon=":material/check_circle:")
 
 
-def chart_with_table(chart: object | None, table: pd.DataFrame, key: str, title: str) -> None:
-    """An Altair chart with its table (and a CSV download) right under it."""
+def chart_with_table(
+    chart: object | None,
+    table: pd.DataFrame,
+    key: str,
+    title: str,
+    column_config: dict[str, object] | None = None,
+) -> None:
+    """An Altair chart with its table (plain column names) and a CSV download under it."""
     st.markdown(f"**{title}**")
     if table.empty:
         st.info("Nothing to show yet for this area.")
@@ -224,8 +231,14 @@ def chart_with_table(chart: object | None, table: pd.DataFrame, key: str, title:
     else:
         st.altair_chart(chart, width="stretch", key=f"{key}_chart")
     with st.expander("Table behind this chart"):
-        st.dataframe(table, hide_index=True, width="stretch", key=f"{key}_table")
-        csv_download("Download (CSV)", table, file_name=f"{key}.csv", key=f"{key}_csv")
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            key=f"{key}_table",
+            column_config=column_config,
+        )
+        csv_download(f"Download “{title}” (CSV)", table, file_name=f"{key}.csv", key=f"{key}_csv")
 
 
 def _fingerprint(frames: dict[str, pd.DataFrame]) -> str:
@@ -240,6 +253,54 @@ def _fingerprint(frames: dict[str, pd.DataFrame]) -> str:
     return "|".join(parts)
 
 
+def made_download(
+    label: str,
+    make: Callable[[], bytes],
+    *,
+    fingerprint: str,
+    file_name: str,
+    mime: str,
+    key: str,
+    primary: bool = False,
+) -> None:
+    """A download button for a file made by ``make``, kept until ``fingerprint`` changes.
+
+    Like :func:`csv_download`, the file is made before the button is drawn, so a
+    click always finds it; it is remade only when what it shows changes.
+
+    Parameters
+    ----------
+    label : str
+        The button's text.
+    make : callable
+        Makes the file's bytes, e.g. a briefing PDF.
+    fingerprint : str
+        Changes whenever the file would change.
+    file_name, mime, key : str
+        The file's name and type, and the widget key.
+    primary : bool
+        Draw it as the page's main button.
+    """
+    st.download_button(
+        label,
+        _made_bytes(make, f"{key}|{fingerprint}"),
+        file_name=file_name,
+        mime=mime,
+        key=key,
+        type="primary" if primary else "secondary",
+    )
+
+
+def fingerprint(frames: dict[str, pd.DataFrame], *values: object) -> str:
+    """A fingerprint of some tables and plain values, for :func:`made_download`."""
+    return "|".join([_fingerprint(frames), *map(repr, values)])
+
+
+@st.cache_data(show_spinner="Making the file…", max_entries=16)
+def _made_bytes(_make: Callable[[], bytes], key: str) -> bytes:
+    return _make()
+
+
 @st.cache_data(show_spinner=False, max_entries=32)
 def _file_bytes(_frames: dict[str, pd.DataFrame], kind: str, key: str) -> bytes:
     if kind == "csv":
@@ -249,7 +310,7 @@ def _file_bytes(_frames: dict[str, pd.DataFrame], kind: str, key: str) -> bytes:
 
 def csv_download(
     label: str,
-    frame: pd.DataFrame,
+    frame: pd.DataFrame | Callable[[], pd.DataFrame],
     *,
     file_name: str,
     key: str,
@@ -272,7 +333,7 @@ def csv_download(
     where : object
         ``st``, ``st.sidebar`` or a column to put the button in.
     """
-    frames = {"table": frame}
+    frames = {"table": frame() if callable(frame) else frame}
     where.download_button(
         label,
         _file_bytes(frames, "csv", _fingerprint(frames)),
@@ -284,13 +345,14 @@ def csv_download(
 
 def excel_download(
     label: str,
-    sheets: dict[str, pd.DataFrame],
+    sheets: dict[str, pd.DataFrame] | Callable[[], dict[str, pd.DataFrame]],
     *,
     file_name: str,
     key: str,
     where: object = st,
 ) -> None:
     """A download button for one or more tables as an Excel workbook (one sheet each)."""
+    sheets = sheets() if callable(sheets) else sheets
     where.download_button(
         label,
         _file_bytes(sheets, "xlsx", _fingerprint(sheets)),

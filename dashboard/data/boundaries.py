@@ -230,3 +230,29 @@ def check_schools_in_england(
                 "England; expected British National Grid coordinates in England."
             )
         problems.raise_if_any()
+
+
+def km_outside_own_la(schools_gdf: gpd.GeoDataFrame, las_gdf: gpd.GeoDataFrame) -> pd.Series:
+    """How far each school's register position lies outside its own LA, in km (0 inside).
+
+    Distances are measured in British National Grid metres (EPSG:27700) from the
+    school's easting/northing to its LA's (web-simplified) polygon, so a few
+    hundred metres can come from the generalised border alone.
+
+    Parameters
+    ----------
+    schools_gdf : geopandas.GeoDataFrame
+        With ``la_gss_code``, ``easting`` and ``northing``.
+    las_gdf : geopandas.GeoDataFrame
+        LA boundaries with ``la_gss_code``, EPSG:4326.
+
+    Returns
+    -------
+    pandas.Series
+        Kilometres to one decimal, indexed like ``schools_gdf``.
+    """
+    shapes = las_gdf.to_crs(config.BNG_CRS).set_index("la_gss_code").geometry
+    polygons = shapes.reindex(schools_gdf["la_gss_code"]).to_numpy()
+    points = shapely.points(schools_gdf["easting"].to_numpy(), schools_gdf["northing"].to_numpy())
+    metres = shapely.distance(polygons, points)
+    return pd.Series(np.round(metres / 1000, 1), index=schools_gdf.index, name="km_outside_la")

@@ -43,6 +43,9 @@ SCHOOL_COLUMNS = [
     "region",
     "phase",
     "establishment_type",
+    "first_year",
+    "last_year",
+    "selective",
     "religious_character",
     "faith_group",
     "pupils",
@@ -63,6 +66,8 @@ SCHOOL_COLUMNS = [
     "n_first_language_unclassified",
     "census_urns",
     "census_steps",
+    "census_note",
+    "km_outside_la",
     "geometry",
 ]
 
@@ -105,7 +110,9 @@ def build_schools(
     -------
     geopandas.GeoDataFrame
         One row per open state-funded school, sorted by URN, with the columns in
-        ``SCHOOL_COLUMNS``; points in EPSG:4326, easting/northing in EPSG:27700.
+        ``SCHOOL_COLUMNS`` except ``km_outside_la`` (added by :func:`build_all`,
+        which has the boundaries); points in EPSG:4326, easting/northing in
+        EPSG:27700.
 
     Raises
     ------
@@ -132,10 +139,21 @@ def build_schools(
     checks.check_school_locations(schools, problems)
     problems.raise_if_any()
 
-    matches = tidy.resolve_census_urns(schools["urn"], census_df["urn"], links_df)
-    census = tidy.combine_census_rows(census_df, matches)
+    found = tidy.resolve_census_urns(schools["urn"], census_df["urn"], links_df)
+    census = tidy.combine_census_rows(census_df, found.matches)
     schools = schools.merge(census, on="urn", how="left")
-    schools["phase"] = tidy.tidy_phase(schools["education_phase"], schools["establishment_type"])
+    refusals = tidy.describe_refusals(
+        found.refused,
+        census_df.set_index("urn")["census_school_name"],
+        set(schools["urn"].tolist()),
+    )
+    schools["census_note"] = schools["urn"].map(refusals).fillna("").astype(str)
+    schools["phase"] = tidy.tidy_phase(
+        schools["education_phase"], schools["establishment_type"], schools["census_phase"]
+    )
+    years = tidy.year_range(schools[list(official.YEAR_COUNT_COLUMNS)])
+    schools[["first_year", "last_year"]] = years
+    schools["selective"] = schools["census_admissions"].eq("Selective").fillna(False).astype(bool)
     if "religious_character" in schools.columns:
         religion = schools["religious_character"].fillna(schools["census_denomination"])
     else:
@@ -155,7 +173,7 @@ def build_schools(
         schools, geometry=gpd.points_from_xy(lon, lat), crs=config.WGS84_CRS
     )
     schools_gdf = schools_gdf.sort_values("urn").reset_index(drop=True)
-    return schools_gdf[SCHOOL_COLUMNS]
+    return schools_gdf[[c for c in SCHOOL_COLUMNS if c != "km_outside_la"]]
 
 
 def build_all(raw_dir: Path) -> BuiltData:
@@ -187,6 +205,8 @@ def build_all(raw_dir: Path) -> BuiltData:
     )
     las, regions = boundaries.build_boundaries(la_raw, regions_raw, lookup)
     boundaries.check_schools_in_england(schools, las)
+    schools["km_outside_la"] = boundaries.km_outside_own_la(schools, las)
+    schools = schools[SCHOOL_COLUMNS]
     others = build_other_establishments(register, links, schools)
     return BuiltData(schools, las, regions, others, tuple(warnings))
 

@@ -18,21 +18,23 @@ def explain_missing_ethnicity(schools_df: pd.DataFrame) -> pd.Series:
     Parameters
     ----------
     schools_df : pandas.DataFrame
-        With ``has_ethnicity``, ``census_steps``, ``headcount`` and
-        ``n_white_british``.
+        With ``has_ethnicity``, ``census_steps``, ``census_note`` (why a
+        predecessor's record was refused), ``headcount`` and ``n_white_british``.
 
     Returns
     -------
     pandas.Series
         Reason text for schools without ethnicity; empty string otherwise.
     """
+    note = schools_df["census_note"].fillna("").astype(str)
     reason = np.select(
         [
             schools_df["has_ethnicity"].to_numpy(bool),
+            note.ne("").to_numpy(),
             schools_df["census_steps"].isna().to_numpy(),
             schools_df["headcount"].fillna(0).eq(0).to_numpy(),
         ],
-        ["", NO_CENSUS_RECORD, NO_PUPILS_COUNTED],
+        ["", note.to_numpy(), NO_CENSUS_RECORD, NO_PUPILS_COUNTED],
         default=NOT_APPLICABLE,
     )
     return pd.Series(reason, index=schools_df.index, name="reason")
@@ -67,3 +69,39 @@ def census_coverage_by_la(schools_df: pd.DataFrame) -> pd.DataFrame:
     )
     out["coverage_pct"] = (100 * out["with_ethnicity"] / out["schools"]).round(1)
     return out.sort_values(["coverage_pct", "la_name"]).reset_index(drop=True)
+
+
+def far_outside_la(
+    schools_df: pd.DataFrame, min_km: float = config.FAR_OUTSIDE_LA_KM
+) -> pd.DataFrame:
+    """Schools whose register position lies more than ``min_km`` outside their own LA.
+
+    Usually a school run by one LA in another's area (e.g. a special school), or
+    a wrong easting/northing in the register; either way its dot is not where
+    an officer of that LA would look.
+
+    Parameters
+    ----------
+    schools_df : pandas.DataFrame
+        With ``urn``, ``school_name``, ``la_name``, ``phase``, ``postcode`` and
+        ``km_outside_la``.
+    min_km : float
+        Distance that flags a school.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``urn``, ``school_name``, ``la_name``, ``phase``, ``postcode``,
+        ``km_outside_la``; farthest first.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"urn": [1, 2], "school_name": ["A", "B"], "la_name": ["X", "Y"],
+    ...                       "phase": ["Special"] * 2, "postcode": ["", ""],
+    ...                       "km_outside_la": [0.3, 26.1]})
+    >>> far_outside_la(frame)["urn"].tolist()
+    [2]
+    """
+    columns = ["urn", "school_name", "la_name", "phase", "postcode", "km_outside_la"]
+    out = schools_df.loc[schools_df["km_outside_la"] > min_km, columns]
+    return out.sort_values("km_outside_la", ascending=False).reset_index(drop=True)

@@ -74,6 +74,8 @@ GIAS_REQUIRED = (
 STATE_FUNDED_GROUPS = frozenset(
     {"Academies", "Local authority maintained schools", "Special schools", "Free Schools"}
 )
+# City Technology Colleges are state-funded but GIAS files them under "Independent schools".
+STATE_FUNDED_TYPES = frozenset({"City technology college"})
 # "Special schools" also holds independent special schools: leave those out.
 NOT_STATE_FUNDED_TYPES = frozenset(
     {
@@ -125,7 +127,18 @@ CENSUS_TEXT_COLUMNS = {
     "census_region": "region_name",
     "census_phase": "phase_type_grouping",
     "census_postcode": "school_postcode",
+    "census_admissions": "admissions_policy",
 }
+# Year groups in school order, as numbers: nursery -2 and -1, Reception 0, Year 1 to 14.
+YEAR_GROUPS: dict[str, int] = {
+    "Nursery 1": -2,
+    "Nursery 2": -1,
+    "Reception": 0,
+    **{f"Year group {year}": year for year in range(1, 15)},
+}
+# The census splits each year group four ways; the build adds them up.
+YEAR_GROUP_PARTS = ("Part time girls", "Full time girls", "Part time boys", "Full time boys")
+YEAR_COUNT_COLUMNS = {f"y_{number}": label for label, number in YEAR_GROUPS.items()}
 WHITE_BRITISH_PCT_COLUMN = "% of pupils classified as white British ethnic origin"
 # The ethnic-group percentages (of the headcount), checked to add up to about 100.
 CENSUS_PERCENT_COLUMNS = (
@@ -228,11 +241,15 @@ def select_open_state_schools(register_df: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         Rows whose type group is state-funded (academies, LA maintained, special,
         free schools), excluding independent and non-maintained special schools,
-        and, where the file has a status, only those with status "Open".
+        and, where the file has a status, only those with status "Open". City
+        Technology Colleges are kept although GIAS groups them with independent
+        schools: they are state-funded.
     """
-    keep = register_df["establishment_type_group"].isin(STATE_FUNDED_GROUPS) & ~register_df[
-        "establishment_type"
-    ].isin(NOT_STATE_FUNDED_TYPES)
+    kind = register_df["establishment_type"]
+    keep = register_df["establishment_type_group"].isin(STATE_FUNDED_GROUPS) & ~kind.isin(
+        NOT_STATE_FUNDED_TYPES
+    )
+    keep |= kind.isin(STATE_FUNDED_TYPES)
     if "status" in register_df.columns:
         keep &= register_df["status"].eq("Open")
     return register_df.loc[keep].reset_index(drop=True)
@@ -252,11 +269,13 @@ def read_census(path: Path, *, warnings: list[str] | None = None) -> pd.DataFram
     -------
     pandas.DataFrame
         One row per URN: ``urn``, ``census_school_name``, ``census_denomination``,
-        ``census_region``, ``census_phase``, ``census_postcode``, ``headcount``,
-        the 18 ethnic-group counts ``n_<group>``, ``n_unclassified``, ``n_fsm``,
-        ``n_eal``, ``n_first_language_english`` and
-        ``n_first_language_unclassified``. DfE's ``z``/``c``/``x`` codes are
-        missing values, never zeros.
+        ``census_region``, ``census_phase``, ``census_postcode``,
+        ``census_admissions`` (e.g. "Selective"), ``headcount``, the 18
+        ethnic-group counts ``n_<group>``, ``n_unclassified``, ``n_fsm``,
+        ``n_eal``, ``n_first_language_english``,
+        ``n_first_language_unclassified``, and pupils per year group
+        ``y_-2`` (nursery 1) … ``y_0`` (Reception) … ``y_14``. DfE's
+        ``z``/``c``/``x`` codes are missing values, never zeros.
 
     Raises
     ------
@@ -272,7 +291,8 @@ def read_census(path: Path, *, warnings: list[str] | None = None) -> pd.DataFram
         raise DataImportError(f"{path}: this looks like the school register, not {what}.")
     if "establishment_name" in frame.columns:
         raise DataImportError(f"{path}: this looks like the school register, not {what}.")
-    required = [*CENSUS_TEXT_COLUMNS.values(), *CENSUS_COUNT_COLUMNS.values()]
+    year_columns = [f"{part} {label}" for label in YEAR_GROUPS for part in YEAR_GROUP_PARTS]
+    required = [*CENSUS_TEXT_COLUMNS.values(), *CENSUS_COUNT_COLUMNS.values(), *year_columns]
     require_columns(frame, required, path, what + " columns")
     tidy = pd.DataFrame(
         {tidy: frame[official].str.strip() for tidy, official in CENSUS_TEXT_COLUMNS.items()}
@@ -280,6 +300,11 @@ def read_census(path: Path, *, warnings: list[str] | None = None) -> pd.DataFram
     problems, codes = FileProblems(path), Counter()
     for tidy_name, official in CENSUS_COUNT_COLUMNS.items():
         tidy[tidy_name] = to_number(frame[official], path, official, problems=problems, codes=codes)
+    for tidy_name, label in YEAR_COUNT_COLUMNS.items():
+        columns = [f"{part} {label}" for part in YEAR_GROUP_PARTS]
+        tidy[tidy_name] = sum(
+            to_number(frame[c], path, c, problems=problems).fillna(0) for c in columns
+        )
     tidy["urn"] = to_number(frame["urn"], path, "urn", allow_codes=False, problems=problems)
     checks.check_urns(tidy, problems, "urn")
     checks.check_census_counts(

@@ -100,6 +100,21 @@ def build_partner_map(
     return m
 
 
+def _partner_tooltip(row: object) -> str:
+    """A plan partner's name and the facts each kind of plan turns on (plain text)."""
+    text = f"{row.partner_name} — {row.partner_white_british_pct:.0f} % White British"
+    religion = getattr(row, "partner_religious_character", None)
+    if religion not in (None, "None", "Unknown"):
+        text += f", {religion}"
+    fsm = getattr(row, "partner_fsm_pct", None)
+    if fsm is not None and not pd.isna(fsm):
+        text += f", free school meals {fsm:.0f} %"
+    if getattr(row, "partner_selective", False):
+        text += ", selective (grammar)"
+    distance = getattr(row, "distance_km", None)
+    return text if distance is None else f"{text}; {distance:.0f} km"
+
+
 def build_plan_map(
     pairs_df: pd.DataFrame,
     schools_gdf: pd.DataFrame,
@@ -142,7 +157,7 @@ def build_plan_map(
             m,
             b.y,
             b.x,
-            f"{row.partner_name} — {row.partner_white_british_pct:.0f} % White British",
+            _partner_tooltip(row),
             colour=scale.colour_for(row.partner_white_british_pct),
             radius=6,
         )

@@ -1,7 +1,7 @@
 """Regenerate the tiny fixtures in tests/data from the official raw files.
 
 Run ``python tests/data/make_fixtures.py`` from the repository root with
-``../shared/data/raw`` present. It picks 14 real establishments that between
+``../shared/data/raw`` present. It picks 19 real establishments that between
 them cover every case the importer handles:
 
 * Pershore High School and Red Hill CofE Primary (matched on their own URN);
@@ -12,7 +12,13 @@ them cover every case the importer handles:
   counted (106022);
 * schools in LAs re-coded in April 2023 (Cumberland 942, North Yorkshire 815,
   Somerset 933) and a name with a non-ASCII character (149557);
-* a Welsh school and two independent schools, which must be left out.
+* a Welsh school and two independent schools, which must be left out;
+* a City Technology College (Thomas Telford, 123627), which is state-funded although
+  GIAS groups it with independent schools;
+* splits (issue #12): Queen Elizabeth's Primary (148834) split from Queen Elizabeth's
+  Grammar (141165), which is still open with its own record; EKC Sheppey Secondary and
+  Leigh Academy Minster (150934, 150935) both split from Oasis Academy Isle of Sheppey
+  (135721, closed). None of the three may take those records.
 
 It writes the register both as the snake_case extract (UTF-8) and in DfE's
 official layout (Windows-1252, official headers), plus the matching census rows,
@@ -48,8 +54,13 @@ SCHOOL_URNS = [
     400001,
     100001,
     101173,
+    123627,
+    141165,
+    148834,
+    150934,
+    150935,
 ]
-CENSUS_EXTRA_URNS = [141865, 148887, 149049]
+CENSUS_EXTRA_URNS = [141865, 148887, 149049, 135721]
 OFFICIAL_HEADERS = {
     "urn": "URN",
     "la_code": "LA (code)",
@@ -75,7 +86,8 @@ def main() -> None:
     census = pd.read_csv(RAW / "dfe_spc_school_level_202223.csv.gz", dtype=str)
     wanted = set(SCHOOL_URNS) | set(CENSUS_EXTRA_URNS)
     census = census[census["urn"].astype(int).isin(wanted)]
-    keep = [c for c in census.columns if not c.lower().startswith(("part", "full"))]
+    # Year groups are kept (ages of pupils); the by-age columns are not needed.
+    keep = [c for c in census.columns if not c.startswith(("part-time", "full-time"))]
     census[keep].to_csv(OUT / "census.csv", index=False)
 
     official = register[list(OFFICIAL_HEADERS)].rename(columns=OFFICIAL_HEADERS)

@@ -94,8 +94,8 @@ def _fsm() -> bytes:
     "two URNs each appearing twice",
     "refused",
     messages=[
-        "URN 116859 appears more than once (rows 7, 16)",
-        "URN 136925 appears more than once (rows 10, 17)",
+        "URN 116859 appears more than once (rows 7, 21)",
+        "URN 123641 appears more than once (rows 10, 22)",
     ],
 )
 def _duplicates() -> bytes:
@@ -134,8 +134,8 @@ def _no_urn() -> bytes:
     "refused",
     messages=[
         "URN 116859 (Red Hill CofE Primary School): easting and northing are both 0",
-        "URN 136925 (Pershore High School): northing -5 is negative",
-        "URN 142673 (Trinity Solutions Academy): no easting",
+        "URN 123641 (Coxley Primary School): northing -5 is negative",
+        "URN 138966 (Shooters Hill Sixth Form College): no easting",
     ],
 )
 def _locations() -> bytes:
@@ -153,7 +153,7 @@ def _locations() -> bytes:
     "refused",
     messages=[
         "URN 116859 (Red Hill CofE Primary School): easting 100000",
-        "URN 136925 (Pershore High School): easting 100000",
+        "URN 123641 (Coxley Primary School): easting 100000",
         "km outside England",
     ],
 )
@@ -263,7 +263,7 @@ def _codes() -> bytes:
     "duplicate_urn",
     "a URN appearing twice",
     "refused",
-    messages=["URN 136925 appears more than once (rows 12, 15)"],
+    messages=["URN 136925 appears more than once (rows 12, 18)"],
 )
 def _census_duplicate() -> bytes:
     frame = _census()
