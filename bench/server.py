@@ -38,7 +38,7 @@ def free_port() -> int:
 def running_app(
     env: dict[str, str] | None = None, timeout_s: float = 60, port: int | None = None
 ) -> Iterator[str]:
-    """Run ``streamlit run streamlit_app.py`` on 127.0.0.1; yield its base URL.
+    """Run ``streamlit run server.py`` on 127.0.0.1; yield its base URL.
 
     The server is stopped by its PID (SIGTERM, then SIGKILL) when the block ends.
     """
