@@ -132,6 +132,14 @@ WIDER_SEARCH_KM = 40.0
 # Briefing measures for predominantly white areas.
 DIVERSE_SCHOOL_MAX_WB_PCT = 50.0  # a "diverse school": at most half its pupils White British
 VERY_WHITE_SCHOOL_PCT = 90.0  # pupils in schools at least this White British
+SIMILAR_LAS = 5  # statistical neighbours an LA is compared with
+SAME_POINTS = 2.0  # differences smaller than this (percentage points) read as "about the same"
+# An LA this many points whiter than England whose dissimilarity index is below England's
+# is told the low index mostly reflects its make-up, not more mixing.
+WHITER_THAN_ENGLAND_POINTS = 10.0
+# Below this share of pupils within reach of a diverse school, the briefing suggests
+# virtual links.
+FEW_WITHIN_REACH_PCT = 50.0
 
 # Contact research ties lasting effects to pupils meeting at least this often a year.
 MEETINGS_FOR_IMPACT = 2
@@ -148,6 +156,9 @@ LOCAL_TIME_ZONE = "Europe/London"
 # A sign-in lasts this long (a working day) unless the person signs out first; a
 # deployment may set ATLAS_SESSION_HOURS.
 SESSION_HOURS = float(os.environ.get("ATLAS_SESSION_HOURS", "8"))
+# Finished sessions stay on record this long (an account's owner may ask where it was used),
+# then go when the account next signs in.
+SESSION_RECORD_DAYS = 30
 # Failed sign-ins: this many are free within the window, then each waits twice as long.
 SIGN_IN_FREE_ATTEMPTS = 3
 SIGN_IN_WINDOW_MINUTES = 15
@@ -170,6 +181,8 @@ IMPORT_MAX_CELL_CHARS = 131_072
 IMPORT_HEADER_SEARCH_LINES = 20
 # How many lines a message lists before saying "and N more".
 IMPORT_LINES_SHOWN = 20
+# The import page lists this many refused rows as plain text under the table.
+IMPORT_PROBLEMS_LISTED = 50
 # Text limits of the register (the database columns are this wide).
 NOTES_MAX_CHARS = 5_000
 PARTNER_NAME_MAX_CHARS = 200

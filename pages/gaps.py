@@ -7,7 +7,7 @@ from dashboard import config
 from dashboard.analysis import gaps, pairing, plan_purposes, plan_review, profiles
 from dashboard.app import gaps_page, loaders, navigation, text, widgets
 from dashboard.maps import partner_maps, school_map
-from dashboard.register.auth import OFFICER
+from dashboard.register.auth import OFFICER, PermissionDeniedError
 from dashboard.register.model import RegisterError
 
 st.title("Gaps and pairing plan")
@@ -121,18 +121,20 @@ with tab_plan:
         with st.spinner("Working out the best set of pairs…"):
             neighbours = pairing.neighbouring_las(loaders.load_local_authorities(), la)
             candidates = gaps_page.candidate_urns(schools_gdf, [la, *neighbours])
+            scoring = pairing.plan_scoring(float(max_km))
+            counts = profiles.link_counts(links_df)
             plan = pairing.plan_pairings(
                 loaders.load_partner_index(),
                 needing["urn"].tolist(),
                 candidates,
                 purpose=purpose,
-                scoring=pairing.plan_scoring(float(max_km)),
+                scoring=scoring,
                 cap=int(cap),
-                link_counts=profiles.link_counts(links_df),
+                link_counts=counts,
                 allow_selective=allow_selective,
             )
             st.session_state[gaps_page.PLAN_KEY] = gaps_page.SavedPlan(
-                la, plan, candidates, int(cap), allow_selective
+                la, plan, candidates, int(cap), allow_selective, scoring, counts
             )
     saved = st.session_state.get(gaps_page.PLAN_KEY)
     if saved and saved.la == la:
@@ -196,6 +198,7 @@ with tab_plan:
                     key="gaps_unpaired",
                     column_config=gaps_page.UNPAIRED_COLUMNS,
                 )
+        widgets.show_flash("gaps_plan")
         if user.role == OFFICER and not plan.pairs.empty:
             if st.button(
                 f"Add the {len(chosen)} ticked pairs to the register as proposed links",
@@ -216,9 +219,14 @@ with tab_plan:
                             loaders.load_known_urns(),
                             plan.purpose,
                         )
-                        st.success(f"{added} proposed link(s) added to the register.")
-                    except (RegisterError, PermissionError) as exc:
+                    except (RegisterError, PermissionDeniedError) as exc:
                         st.error(text.md_escape(str(exc)))
+                    else:
+                        saved.ticked = set()
+                        saved.version += 1
+                        widgets.flash(
+                            f"{added} proposed link(s) added to the register.", "gaps_plan"
+                        )
                 if no.button("Cancel", key="gaps_plan_cancel"):
                     saved.confirming = False
                     st.rerun()

@@ -10,8 +10,6 @@ st.title("Sign in")
 navigation.guard_page(__file__)
 user = session.current_user()
 
-if st.query_params.get("signed_out") == "1":
-    st.success("You are signed out.")
 if user.role != auth.PUBLIC:
     st.markdown(
         f"You are signed in as **{text.md_escape(user.label)}** "

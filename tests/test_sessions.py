@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from dashboard import config
 from dashboard.register import accounts, model, sessions, sign_in_limits
 
 PASSWORD = "a long enough secret"
@@ -96,3 +97,15 @@ def test_a_success_clears_the_account_but_not_the_address(register):
     sign_in_limits.clear_failures(register, keys[0])
     assert sign_in_limits.recent_failures(register, keys[:1]) == 0
     assert sign_in_limits.recent_failures(register, keys[1:]) == 1
+
+
+def test_sessions_finished_long_ago_go_at_the_next_sign_in(ann):
+    days = timedelta(days=config.SESSION_RECORD_DAYS)
+    old = sessions.start_session(ann, "ann", hours=8, now=START - days - timedelta(days=1))
+    recent = sessions.start_session(ann, "ann", hours=8, now=START - timedelta(days=1))
+    sessions.start_session(ann, "ann", hours=8, now=START)
+    with ann.connect() as connection:
+        kept = set(connection.execute(sa.select(model.sessions_table.c.token_hash)).scalars())
+    assert sessions.token_hash(old) not in kept
+    assert sessions.token_hash(recent) in kept
+    assert len(kept) == 2

@@ -253,8 +253,20 @@ def test_takeaway_is_built_from_the_numbers():
     assert text.startswith("Here: 85 % of pupils are White British")
     assert "about the same as in similar areas (15 %) and fewer than in England (22 %)" in text
     assert "does not mean pupils mix more" in text
-    assert "12 of 20 predominantly white schools have no active link" in text
+    assert "12 of 20 predominantly white schools (at least 80 % White British) have no" in text
     assert "3 links are proposed but not yet active" in text
+
+
+def test_takeaway_names_the_threshold_its_numbers_were_counted_with():
+    text = briefs.takeaway("Here", _measures(BASE, BASE, ENGLAND_ROW), HEADLINE, threshold_pct=70)
+    assert "12 of 20 predominantly white schools (at least 70 % White British)" in text
+    none = briefs.takeaway(
+        "Here",
+        _measures(BASE, BASE, ENGLAND_ROW),
+        {**HEADLINE, "predominantly_white": 0},
+        threshold_pct=90,
+    )
+    assert "No school here is predominantly white (at least 90 % White British)" in none
 
 
 def test_takeaway_changes_when_the_numbers_do():

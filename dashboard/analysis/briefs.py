@@ -21,15 +21,16 @@ from dashboard.analysis.exposure import MEASURE_LABELS
 from dashboard.config import (
     DEFAULT_MAX_KM,
     DIVERSE_SCHOOL_MAX_WB_PCT,
+    FEW_WITHIN_REACH_PCT,
     PREDOMINANTLY_WHITE_PCT,
+    SAME_POINTS,
+    SIMILAR_LAS,
     VERY_WHITE_SCHOOL_PCT,
+    WHITER_THAN_ENGLAND_POINTS,
 )
 
-SIMILAR_LAS = 5
 SIMILAR = "Similar LAs (average)"
 ENGLAND = summary.ENGLAND
-# Differences smaller than this (in percentage points) read as "about the same".
-SAME_POINTS = 2.0
 SIMILAR_RULE = (
     f"the {SIMILAR_LAS} local authorities whose pupils are most alike in White British, free "
     "school meals and English as an additional language shares (each standardised across all "
@@ -92,7 +93,13 @@ def _compare(value: float, other: float) -> str:
     return "fewer than" if value < other else "more than"
 
 
-def takeaway(la_name: str, measures_df: pd.DataFrame, headline: dict[str, float]) -> str:
+def takeaway(
+    la_name: str,
+    measures_df: pd.DataFrame,
+    headline: dict[str, float],
+    *,
+    threshold_pct: float = PREDOMINANTLY_WHITE_PCT,
+) -> str:
     """One paragraph a councillor can read in two minutes, built from the numbers.
 
     Parameters
@@ -103,6 +110,8 @@ def takeaway(la_name: str, measures_df: pd.DataFrame, headline: dict[str, float]
         :func:`compare_measures` for it.
     headline : dict
         :func:`dashboard.analysis.summary.headline` for it.
+    threshold_pct : float
+        The "predominantly white" threshold the headline was counted with.
 
     Returns
     -------
@@ -121,7 +130,7 @@ def takeaway(la_name: str, measures_df: pd.DataFrame, headline: dict[str, float]
         f"{_compare(here['exposure_pct'], england['exposure_pct'])} in England "
         f"({england['exposure_pct']:.0f} %).",
     ]
-    whiter = here["white_british_pct"] > england["white_british_pct"] + 10
+    whiter = here["white_british_pct"] > england["white_british_pct"] + WHITER_THAN_ENGLAND_POINTS
     if here["dissimilarity"] < england["dissimilarity"] and whiter:
         parts.append(
             f"The low dissimilarity index ({here['dissimilarity']:.2f}, England "
@@ -144,16 +153,18 @@ def takeaway(la_name: str, measures_df: pd.DataFrame, headline: dict[str, float]
             f"age within {DEFAULT_MAX_KM:g} km"
         )
     parts.append(f"{very_white}, and {reach}.")
-    parts.append(_so_what(here, england, headline))
+    parts.append(_so_what(here, england, headline, threshold_pct))
     return " ".join(parts)
 
 
-def _so_what(here: pd.Series, england: pd.Series, headline: dict[str, float]) -> str:
+def _so_what(
+    here: pd.Series, england: pd.Series, headline: dict[str, float], threshold_pct: float
+) -> str:
     """The last sentence: what follows for links."""
     gap_count, proposed = int(headline["gaps"]), int(headline["proposed_links"])
     if headline["predominantly_white"] == 0:
         return (
-            f"No school here is predominantly white (at least {PREDOMINANTLY_WHITE_PCT:g} % "
+            f"No school here is predominantly white (at least {threshold_pct:g} % "
             "White British), so links are about faith and social mix more than ethnicity."
         )
     fewer = here["exposure_pct"] < england["exposure_pct"] - SAME_POINTS
@@ -168,12 +179,13 @@ def _so_what(here: pd.Series, england: pd.Series, headline: dict[str, float]) ->
     waiting = f"; {proposed} links are proposed but not yet active" if proposed else ""
     far = (
         " Many have no diverse school within reach, so some links will have to be virtual."
-        if here["reach_pct"] < 50  # NaN (every school diverse) compares False
+        if here["reach_pct"] < FEW_WITHIN_REACH_PCT  # NaN (every school diverse) compares False
         else ""
     )
     return (
         f"{start}{gap_count} of {int(headline['predominantly_white'])} predominantly white "
-        f"schools have no active link with a contrasting school{waiting}.{far}"
+        f"schools (at least {threshold_pct:g} % White British) have no active link with a "
+        f"contrasting school{waiting}.{far}"
     )
 
 
@@ -220,7 +232,12 @@ def build_area_brief(
     measures = compare_measures(measures_by_la_df, la_name, similar)
     gap_df = gaps.find_gaps(area_schools, status_df[inside], threshold_pct=threshold_pct)
     return AreaBrief(
-        la_name, numbers, measures, similar, takeaway(la_name, measures, numbers), gap_df
+        la_name,
+        numbers,
+        measures,
+        similar,
+        takeaway(la_name, measures, numbers, threshold_pct=threshold_pct),
+        gap_df,
     )
 
 

@@ -2,7 +2,35 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from dashboard.config import LOCAL_TIME_ZONE
+
+
+def day_in_words(day: date) -> str:
+    """A date as people read it, so a swapped day and month shows.
+
+    Examples
+    --------
+    >>> day_in_words(date(2024, 9, 2))
+    '2 September 2024'
+    """
+    return f"{day.day} {day:%B %Y}"
+
+
+def local_time_text(moment: datetime) -> str:
+    """A stored time (UTC) as UK local time, the way the register shows times.
+
+    Examples
+    --------
+    >>> from datetime import UTC
+    >>> local_time_text(datetime(2026, 7, 1, 12, 0, tzinfo=UTC))
+    '01/07/2026 13:00'
+    """
+    if moment.tzinfo is None:  # SQLite returns naive times; the register stores UTC
+        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
+    return f"{moment.astimezone(ZoneInfo(LOCAL_TIME_ZONE)):%d/%m/%Y %H:%M}"
 
 
 def school_year(day: date) -> str:

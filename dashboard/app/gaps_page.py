@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Container, Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -12,7 +12,7 @@ import streamlit as st
 from dashboard import config
 from dashboard.analysis import gaps, pairing, plan_review
 from dashboard.analysis.ages import AGE_RULE
-from dashboard.analysis.partners import PartnerIndex
+from dashboard.analysis.partners import PartnerIndex, Scoring
 from dashboard.analysis.plan_purposes import PURPOSES
 from dashboard.app import text
 from dashboard.app.widgets import NUMBER, columns
@@ -94,6 +94,8 @@ class SavedPlan:
     candidates: list[int]
     cap: int
     allow_selective: bool
+    scoring: Scoring
+    link_counts: Mapping[int, int]
     ticked: set[int] = field(default_factory=set)
     version: int = 0
     confirming: bool = False
@@ -182,7 +184,9 @@ def swap_controls(saved: SavedPlan, index: PartnerIndex) -> None:
         plan,
         int(urn),
         saved.candidates,
+        scoring=saved.scoring,
         cap=saved.cap,
+        link_counts=saved.link_counts,
         allow_selective=saved.allow_selective,
     )
     if options.empty:
@@ -203,9 +207,19 @@ def swap_controls(saved: SavedPlan, index: PartnerIndex) -> None:
         key="gaps_plan_swap_partner",
     )
     if st.button("Use this partner", key="gaps_plan_swap"):
-        saved.plan = plan_review.swap_partner(
-            index, plan, int(urn), int(new), allow_selective=saved.allow_selective
-        )
+        try:
+            saved.plan = plan_review.swap_partner(
+                index,
+                plan,
+                int(urn),
+                int(new),
+                scoring=saved.scoring,
+                link_counts=saved.link_counts,
+                allow_selective=saved.allow_selective,
+            )
+        except ValueError as exc:
+            st.error(text.md_escape(str(exc)))
+            return
         saved.ticked.discard(int(urn))
         saved.version += 1
         st.rerun()

@@ -198,12 +198,17 @@ def _show_report(report: import_check.ImportReport) -> None:
         "fixed. Correct them in the spreadsheet and upload it again."
     )
     # The same problems as plain text, so long messages are never cut off in the grid.
-    shown = errors.head(50)
+    limit = config.IMPORT_PROBLEMS_LISTED
+    shown = errors.head(limit)
     st.markdown(
         "\n".join(
             f"* Line {row.line}: {md_escape(row.message)}" for row in shown.itertuples(index=False)
         )
-        + (f"\n\n…and {len(errors) - 50:,} more in the table above." if len(errors) > 50 else "")
+        + (
+            f"\n\n…and {len(errors) - limit:,} more in the table above."
+            if len(errors) > limit
+            else ""
+        )
     )
     csv_download(
         "Download every problem (CSV)",

@@ -166,9 +166,9 @@ def load_schools_table(shown_df: pd.DataFrame, links_df: pd.DataFrame) -> pd.Dat
     return _schools_table(shown_df, counts, key)
 
 
-@st.cache_resource(show_spinner="Finding which schools have a diverse school within reach…")
+@st.cache_data(show_spinner="Finding which schools have a diverse school within reach…")
 def load_diverse_reach() -> pd.Series:
-    """Per school: a diverse school with pupils of its ages within reach (read-only, shared)."""
+    """Per school: a diverse school with pupils of its ages within reach (a copy per caller)."""
     from dashboard.analysis import exposure  # scipy: only the summary page needs it
 
     schools = load_schools()

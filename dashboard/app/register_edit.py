@@ -13,6 +13,7 @@ import pandas as pd
 import sqlalchemy as sa
 import streamlit as st
 
+from dashboard.analysis.calendar import day_in_words, local_time_text
 from dashboard.app.register_page import current_tab, link_form
 from dashboard.app.text import md_escape
 from dashboard.app.widgets import flash
@@ -48,7 +49,7 @@ def in_words(value: object) -> str:
     if isinstance(value, tuple | list):
         return ", ".join(str(v) for v in value)
     if isinstance(value, date):
-        return f"{value.day} {value:%B %Y}"
+        return day_in_words(value)
     return str(value)
 
 
@@ -58,7 +59,7 @@ def compare_versions(opened: Link, yours: LinkInput, theirs: Link) -> pd.DataFra
         [FIELD_LABELS[name], *(in_words(getattr(v, name)) for v in (opened, yours, theirs))]
         for name in EDITABLE_FIELDS
     ]
-    when = f"{theirs.updated_at:%d/%m/%Y %H:%M}" if theirs.updated_at else ""
+    when = local_time_text(theirs.updated_at) if theirs.updated_at else ""
     return pd.DataFrame(
         rows,
         columns=[
@@ -131,8 +132,8 @@ def link_editor(
     opened, snapshot = state[keys["opened"]], state[keys["snapshot"]]
     if conflict is None and current.version != opened:
         st.info(
-            f"{current.updated_by} changed this link after you opened it. Your form still "
-            "shows the version you opened; load the latest to see their change."
+            f"{md_escape(current.updated_by)} changed this link after you opened it. "
+            "Your form still shows the version you opened; load the latest to see their change."
         )
         st.button(
             "Load the latest version",

@@ -98,7 +98,10 @@ def _single_sign_on_user() -> User:
         and datetime.fromtimestamp(issued, UTC) < cutoff
     )
     if signed_in_before_cutoff:
-        st.logout()  # "end every session" was asked for after this sign-in
+        # "End every session" was asked for after this sign-in. st.logout() only
+        # queues the redirect, so this run must not draw with the old role.
+        st.logout()
+        return auth.ANONYMOUS
     return user
 
 

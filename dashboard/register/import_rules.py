@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from dashboard import config
+from dashboard.analysis.calendar import day_in_words as in_words
 from dashboard.register.column_mapping import FIELD_LABELS
 from dashboard.register.spreadsheet_formats import join_lines
 
@@ -74,17 +75,6 @@ _DECIMAL = re.compile(r"-?[0-9]*\.[0-9]+")
 _SCIENTIFIC = re.compile(r"-?[0-9.]+[eE][+-]?[0-9]+")
 _DAY_MONTH_YEAR = re.compile(r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{2}|[0-9]{4})")
 _MIDNIGHT = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[ T]00:00(:00)?")
-
-
-def in_words(day: date) -> str:
-    """A date as people read it, so a swapped day and month shows.
-
-    Examples
-    --------
-    >>> in_words(date(2024, 9, 2))
-    '2 September 2024'
-    """
-    return f"{day.day} {day:%B %Y}"
 
 
 def shown(text: str, limit: int = 60) -> str:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
+from dashboard import config
 from dashboard.register.auth import User
 from dashboard.register.model import (
     session_cutoffs_table,
@@ -77,6 +78,7 @@ def start_session(
     token = secrets.token_urlsafe(32)
     started = now or _now()
     with engine.begin() as connection:
+        _purge(connection, username, started)
         connection.execute(
             sessions_table.insert().values(
                 token_hash=token_hash(token),
@@ -229,25 +231,10 @@ def signing_key(engine: sa.Engine, configured: str | None = None) -> str:
         return connection.execute(select).scalar_one()
 
 
-def purge_sessions(engine: sa.Engine, *, older_than_days: int = 30) -> int:
-    """Delete sessions that ended or expired more than ``older_than_days`` ago.
-
-    Parameters
-    ----------
-    engine : sqlalchemy.Engine
-        The register.
-    older_than_days : int
-        How long to keep finished sessions for the record.
-
-    Returns
-    -------
-    int
-        Rows deleted.
-    """
-    cutoff = _now() - timedelta(days=older_than_days)
-    with engine.begin() as connection:
-        return int(
-            connection.execute(
-                sessions_table.delete().where(sessions_table.c.expires_at < cutoff)
-            ).rowcount
-        )
+def _purge(connection: sa.Connection, username: str, now: datetime) -> None:
+    """Forget the account's sessions that finished over SESSION_RECORD_DAYS ago."""
+    cutoff = now - timedelta(days=config.SESSION_RECORD_DAYS)
+    finished = sa.or_(sessions_table.c.expires_at < cutoff, sessions_table.c.ended_at < cutoff)
+    connection.execute(
+        sessions_table.delete().where(sessions_table.c.username == username, finished)
+    )

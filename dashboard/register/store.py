@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from dashboard.analysis.calendar import school_year
+from dashboard.analysis.calendar import local_time_text, school_year
 from dashboard.register import link_rows
 from dashboard.register.auth import User, require_officer
 from dashboard.register.batch import add_links
@@ -210,7 +210,7 @@ def update_link(
 
 
 def _conflict(current: Link) -> ConflictError:
-    when = f"{current.updated_at:%d/%m/%Y %H:%M}" if current.updated_at else "recently"
+    when = local_time_text(current.updated_at) if current.updated_at else "recently"
     return ConflictError(
         f"This link was changed by someone else since you opened it ({current.updated_by}, "
         f"{when}). Nothing was saved. Compare the two versions, then make your change again.",
