@@ -92,6 +92,8 @@ class Session:
 
     async def change_widget(self) -> float:
         """Move the slider (75 <-> 80) and time the rerun it causes."""
+        if self.slider_id is None:
+            raise RuntimeError(f"the map page drew no slider labelled {SLIDER_LABEL!r}")
         self.value = 75.0 if self.value == 80.0 else 80.0
         state = WidgetState(id=self.slider_id or "")
         state.double_array_value.data.append(self.value)
