@@ -112,7 +112,7 @@ if tabs["Update meetings"].open:
 
 if tabs["Import a spreadsheet"].open:
     with tabs["Import a spreadsheet"]:
-        import_page.import_wizard(engine, user, links_df, known_urns, loaders.load_urn_facts())
+        import_page.import_wizard(engine, user, all_links_df, known_urns, loaders.load_urn_facts())
 
 if tabs["Audit log"].open:
     with tabs["Audit log"]:
