@@ -51,6 +51,23 @@ def app_process(
     env: dict[str, str] | None = None, timeout_s: float = 60, port: int | None = None
 ) -> Iterator[tuple[str, int]]:
     """Like :func:`running_app`, but yield ``(base_url, pid)`` (e.g. to watch its memory)."""
+    process, base_url = start_app(env=env, timeout_s=timeout_s, port=port)
+    try:
+        yield base_url, process.pid
+    finally:
+        stop_app(process)
+
+
+def start_app(
+    env: dict[str, str] | None = None, timeout_s: float = 60, port: int | None = None
+) -> tuple[subprocess.Popen, str]:
+    """Start the app on 127.0.0.1 and wait until it answers; the caller stops it (:func:`stop_app`).
+
+    Returns
+    -------
+    tuple
+        The process (leader of its own process group) and its base URL.
+    """
     port = port or free_port()
     command = [
         sys.executable,
@@ -69,36 +86,45 @@ def app_process(
         "--server.fileWatcherType",
         "none",
     ]
-    log = open(os.devnull, "w")  # noqa: SIM115 - closed in finally
     process = subprocess.Popen(
         command,
         cwd=ROOT,
         # Test hooks let browser tests and benchmarks see when and where schools are drawn.
         env={**os.environ, "ATLAS_TEST_HOOKS": "1", **(env or {})},
-        stdout=log,
-        stderr=log,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"the app exited with code {process.returncode}")
-            try:
-                with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=1) as reply:
-                    if reply.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"the app did not start on {base_url}")
-            time.sleep(0.2)
-        yield base_url, process.pid
-    finally:
-        stop(process.pid)
-        process.wait(timeout=10)
-        log.close()
+        wait_until_ok(f"{base_url}/_stcore/health", timeout_s, process)
+    except BaseException:
+        stop_app(process)
+        raise
+    return process, base_url
+
+
+def wait_until_ok(url: str, timeout_s: float, process: subprocess.Popen | None = None) -> None:
+    """Poll ``url`` until it answers 200; fail if ``process`` exits or time runs out."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"{process.args[0]} exited with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=1) as reply:
+                if reply.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{url} did not answer")
+        time.sleep(0.2)
+
+
+def stop_app(process: subprocess.Popen) -> None:
+    """Stop a process started by :func:`start_app` (its whole group) and reap it."""
+    stop(process.pid)
+    process.wait(timeout=10)
 
 
 def stop(pid: int) -> None:

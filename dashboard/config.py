@@ -92,6 +92,8 @@ PHASES = (
 
 # "Predominantly white": pupil-weighted White British share at or above this.
 PREDOMINANTLY_WHITE_PCT = 80.0
+# The LA the summary opens on for visitors without a council of their own (the first council).
+DEFAULT_LA = "Worcestershire"
 TOTAL_STATE_SCHOOLS = 21_978  # including the three City Technology Colleges
 # A school whose register position lies this far outside its own LA is listed on the
 # Data page (generalised borders alone put a few schools a few hundred metres out).

@@ -9,7 +9,7 @@ from dashboard.app import loaders, map_page, navigation, url_state, widgets
 from dashboard.maps import school_map, view
 
 st.title("Map of schools")
-navigation.guard_page(__file__)
+user = navigation.guard_page(__file__)
 st.markdown(
     "Every open state-funded school in England, coloured by its intake. Hover over a school "
     "for its name; click it (or a row in the table) for details. Shaded areas are local "
@@ -23,6 +23,7 @@ options = {
     "focus": list(view.FOCUS_OPTIONS),
 }
 if "map_initialised" not in st.session_state:  # first run: take the filters from the URL
+    map_page.open_on_home_la("map", user)
     url_state.apply_query_params("map", options)
     st.session_state["map_initialised"] = True
 widgets.set_defaults(url_state.MAP_DEFAULTS)

@@ -13,7 +13,7 @@ from dashboard.app import (
     text,
     widgets,
 )
-from dashboard.register import queries, store, tables
+from dashboard.register import queries, scope, store, tables
 from dashboard.register.auth import PermissionDeniedError
 from dashboard.register.model import RegisterError
 
@@ -24,10 +24,14 @@ schools_df = loaders.load_schools()
 st.markdown(
     "The council's own record of links between schools. Every change is saved with who made "
     f"it and when. {widgets.register_date_caption(engine)} "
-    f"Signed in as **{text.md_escape(user.label)}**."
+    f"Signed in as **{text.md_escape(user.label)}**, acting for "
+    f"**{text.md_escape(user.scope.label)}**."
 )
 widgets.show_flash(register_page.current_tab())
-links_df = queries.list_links(engine)
+all_links_df = queries.list_links(engine)
+# An officer works on the links touching their councils (a link across a boundary is in
+# both councils' lists); the register layer refuses any other write whatever the page shows.
+links_df = scope.links_in_scope(all_links_df, user.scope)
 table_df = tables.register_table(links_df, schools_df)
 known_urns = loaders.load_known_urns()
 # Stateful tabs in the URL: a rerun (a save, a cell edit) keeps the officer on their tab,
@@ -46,7 +50,10 @@ if tabs["Links"].open:
             "Search links (school, partner, LA, notes, URN)", key="register_search"
         )
         shown = tables.search_register(table_df, query)
-        st.markdown(f"**{len(shown):,} of {len(table_df):,} links**")
+        st.markdown(
+            f"**{len(shown):,} of {len(table_df):,} links**"
+            + register_page.scope_note(user.scope, len(table_df), len(all_links_df))
+        )
         st.dataframe(
             shown,
             hide_index=True,
@@ -105,7 +112,7 @@ if tabs["Update meetings"].open:
 
 if tabs["Import a spreadsheet"].open:
     with tabs["Import a spreadsheet"]:
-        import_page.import_wizard(engine, user, links_df, known_urns, loaders.load_urn_facts())
+        import_page.import_wizard(engine, user, all_links_df, known_urns, loaders.load_urn_facts())
 
 if tabs["Audit log"].open:
     with tabs["Audit log"]:

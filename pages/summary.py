@@ -9,7 +9,7 @@ from dashboard.app import loaders, navigation, summary_page, widgets
 from dashboard.outputs import briefing, charts
 
 st.title("Summary and briefing")
-navigation.guard_page(__file__)
+user = navigation.guard_page(__file__)
 st.markdown(
     "The state of school links in an area, in a few numbers and charts. Every chart has "
     "its table beside it, and the briefing for a local authority prints on one page."
@@ -31,9 +31,9 @@ if kind == "A region":
     )
 elif kind == "A local authority":
     las = sorted(schools_gdf["la_name"].astype(str).unique())
+    home = user.scope.home_la if user.scope.home_la in las else config.DEFAULT_LA
     area = s.Area(
-        "la",
-        st.selectbox("Local authority", las, index=las.index("Worcestershire"), key="summary_la"),
+        "la", st.selectbox("Local authority", las, index=las.index(home), key="summary_la")
     )
 else:
     area = s.Area("England", s.ENGLAND)

@@ -67,9 +67,12 @@ def sign_in(at, user):
             role=user.role,
             display_name=user.display_name,
             school_urn=user.school_urn,
+            scope=user.scope,
         )
     except accounts.AccountError:
-        accounts.set_role(engine, user.username, user.role, school_urn=user.school_urn)
+        accounts.set_role(
+            engine, user.username, user.role, school_urn=user.school_urn, scope=user.scope
+        )
     at.session_state[session.TOKEN_KEY] = sessions.start_session(engine, user.username, hours=1)
     engine.dispose()
     return at

@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard.analysis import profiles
 from dashboard.app.text import md_escape
 from dashboard.maps import view
+from dashboard.register.auth import User
 
 
 def selected_school(prefix: str, clicked: dict | None, table_df: pd.DataFrame) -> int | None:
@@ -55,3 +56,12 @@ def school_details(schools_df: pd.DataFrame, links_df: pd.DataFrame, urn: int) -
             icon=":material/handshake:",
             query_params={"school": str(urn)},
         )
+
+
+def open_on_home_la(prefix: str, user: User) -> None:
+    """Start the map on the visitor's own LA (a council's cabinet member or officer).
+
+    Runs before the URL is read, so a shared link with its own areas still wins.
+    """
+    if user.scope.home_la and "la" not in st.query_params and "region" not in st.query_params:
+        st.session_state[f"{prefix}_la"] = [user.scope.home_la]

@@ -9,6 +9,7 @@ from dashboard import config
 from dashboard.app.widgets import COLUMN_SETTINGS, NUMBER, columns, school_picker
 from dashboard.register import tables
 from dashboard.register.model import Link, LinkInput
+from dashboard.register.scope import Scope
 
 TABS = (
     "Links",
@@ -160,3 +161,13 @@ def link_label(table_df: pd.DataFrame, link_id: int) -> str:
     """Label of a link for pickers, e.g. "#12 Pershore High School ↔ …"."""
     row = table_df[table_df["link_id"] == link_id].iloc[0]
     return f"#{link_id} {row['school']} ↔ {row['partner']} ({row['status']})"
+
+
+def scope_note(scope: Scope, in_scope: int, in_register: int) -> str:
+    """After the link count: which links an officer with a council scope is shown."""
+    if scope.england:
+        return ""
+    return (
+        f" touching a school in {scope.label} ({in_register:,} in the whole register; a "
+        "link across a boundary is listed for both councils)"
+    )

@@ -12,14 +12,14 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 
-import sqlalchemy as sa
 import streamlit as st
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from dashboard import config
 from dashboard.app import loaders
-from dashboard.register import auth, sessions
+from dashboard.register import auth, engine, sessions
 from dashboard.register.auth import User
+from dashboard.register.scope import NATIONAL, Scope
 
 COOKIE_NAME = "atlas_session"
 # A session token held by this Streamlit session itself (set by tests, which cannot
@@ -61,9 +61,13 @@ def trusted_proxies() -> set[str]:
 
 
 def check_register() -> None:
-    """Raise if the register cannot be reached (used by the readiness check)."""
-    with loaders.register().connect() as connection:
-        connection.execute(sa.text("SELECT 1"))
+    """Raise if the register cannot be reached or its schema is not current (readiness check).
+
+    A server started with ``ATLAS_MIGRATE_ON_START=0`` stays out of the proxy's
+    rotation until the migration step has run.
+    """
+    if not engine.schema_is_current(loaders.register()):
+        raise RuntimeError("the register's schema is not at the newest migration")
 
 
 def current_token() -> str | None:
@@ -89,7 +93,12 @@ def current_user() -> User:
 def _single_sign_on_user() -> User:
     claims = st.user.to_dict()
     allow = {k: list(v) for k, v in _secrets_section("roles").items()}
-    user = auth.user_from_claims(claims, allow)
+    # [scope] default = "Worcestershire": where single sign-on officers act unless their
+    # allow-list entry or token says otherwise (all of England when unset: one council).
+    default = _secrets_section("scope").get("default")
+    user = auth.user_from_claims(
+        claims, allow, default_scope=Scope.parse(default) if default else NATIONAL
+    )
     cutoff = sessions.signed_out_after(loaders.register(), user.username)
     issued = claims.get("iat")
     signed_in_before_cutoff = (

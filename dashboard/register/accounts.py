@@ -4,9 +4,12 @@ Passwords are stored only as Argon2id hashes (argon2-cffi) in the register's
 ``users`` table; none is ever committed. Create accounts from a shell on the
 server, e.g.::
 
-    .venv/bin/python -m dashboard.register.accounts add alice --role officer --name "Alice Smith"
+    .venv/bin/python -m dashboard.register.accounts add alice --role officer \
+        --name "Alice Smith" --la Worcestershire
 
-(the password is asked for, not passed on the command line).
+(the password is asked for, not passed on the command line). Officers and
+cabinet members need a council scope: ``--la`` (repeatable), ``--region`` or
+``--england``; ``set-scope`` changes it later.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from dashboard.register import auth, sessions
 from dashboard.register.auth import User
 from dashboard.register.engine import open_register
 from dashboard.register.model import users_table
+from dashboard.register.scope import NATIONAL, NOWHERE, Scope, ScopeError, check_names
 
 
 class AccountError(ValueError):
@@ -36,6 +40,7 @@ def create_user(
     role: str,
     display_name: str = "",
     school_urn: int | None = None,
+    scope: Scope = NATIONAL,
 ) -> User:
     """Add a local account.
 
@@ -53,6 +58,8 @@ def create_user(
         Name shown in the app and the audit log.
     school_urn : int or None
         For a school account: the school it belongs to.
+    scope : Scope
+        Where an officer or cabinet member acts (schools and the public have none).
 
     Returns
     -------
@@ -61,7 +68,8 @@ def create_user(
     Raises
     ------
     AccountError
-        For a taken or malformed username, a short password or an unknown role.
+        For a taken or malformed username, a short password, an unknown role, or
+        a scope naming an LA or region the atlas does not know.
     """
     name = username.strip().lower()
     if not name or not all(c.isalnum() or c in "._-@" for c in name):
@@ -70,6 +78,7 @@ def create_user(
         raise AccountError(f"Unknown role {role!r}; use one of {', '.join(auth.ROLES)}.")
     if role == auth.SCHOOL and school_urn is None:
         raise AccountError("A school account needs the school's URN.")
+    scope = _checked_scope(role, scope)
     try:
         password_hash = auth.hash_password(password)
     except ValueError as exc:
@@ -88,9 +97,24 @@ def create_user(
                 school_urn=school_urn,
                 password_hash=password_hash,
                 created_at=datetime.now(UTC),
+                scope=scope.text(),
             )
         )
-    return User(name, role, display_name or name, school_urn)
+    return User(name, role, display_name or name, school_urn, scope)
+
+
+def _checked_scope(role: str, scope: Scope) -> Scope:
+    """The scope to store: checked names for officers and cabinet members, none for others."""
+    if role not in (auth.OFFICER, auth.CABINET):
+        return NOWHERE
+    if scope.is_empty:
+        raise AccountError(
+            "An officer or cabinet member needs a scope: an LA, a region or England."
+        )
+    try:
+        return check_names(scope)
+    except ScopeError as exc:
+        raise AccountError(str(exc)) from exc
 
 
 def authenticate(engine: sa.Engine, username: str, password: str) -> User | None:
@@ -117,32 +141,71 @@ def authenticate(engine: sa.Engine, username: str, password: str) -> User | None
         return None
     if not auth.verify_password(row.password_hash, password):
         return None
-    return User(row.username, row.role, row.display_name, row.school_urn)
+    return User(row.username, row.role, row.display_name, row.school_urn, Scope.parse(row.scope))
 
 
 _DUMMY_HASH = auth.hash_password("not-a-real-password")
 
 
-def set_role(engine: sa.Engine, username: str, role: str, *, school_urn: int | None = None) -> None:
+def set_role(
+    engine: sa.Engine,
+    username: str,
+    role: str,
+    *,
+    school_urn: int | None = None,
+    scope: Scope | None = None,
+) -> None:
     """Change an account's role; its open sessions get the new rights at their next click.
+
+    ``scope``, when given, replaces the account's scope; otherwise it is kept.
 
     Raises
     ------
     AccountError
-        For an unknown account or role, or a school account without a URN.
+        For an unknown account or role, a school account without a URN, or an
+        unknown LA or region.
     """
     if role not in auth.ROLES:
         raise AccountError(f"Unknown role {role!r}; use one of {', '.join(auth.ROLES)}.")
     if role == auth.SCHOOL and school_urn is None:
         raise AccountError("A school account needs the school's URN.")
+    values: dict[str, object] = {"role": role, "school_urn": school_urn}
+    if scope is not None:
+        values["scope"] = _checked_scope(role, scope).text()
     with engine.begin() as connection:
         changed = connection.execute(
             users_table.update()
             .where(users_table.c.username == username.strip().lower())
-            .values(role=role, school_urn=school_urn)
+            .values(**values)
         ).rowcount
     if not changed:
         raise AccountError(f"There is no account {username!r}.")
+
+
+def set_scope(engine: sa.Engine, username: str, scope: Scope) -> None:
+    """Change where an officer or cabinet member acts; applies at their next click.
+
+    Raises
+    ------
+    AccountError
+        For an unknown account, an account of another role, or an unknown LA or region.
+    """
+    name = username.strip().lower()
+    with engine.begin() as connection:
+        role = connection.execute(
+            sa.select(users_table.c.role).where(users_table.c.username == name)
+        ).scalar()
+        if role is None:
+            raise AccountError(f"There is no account {username!r}.")
+        if role not in (auth.OFFICER, auth.CABINET):
+            raise AccountError(
+                f"{username} is a {auth.ROLE_LABELS[role].lower()}: it has no scope."
+            )
+        connection.execute(
+            users_table.update()
+            .where(users_table.c.username == name)
+            .values(scope=_checked_scope(role, scope).text())
+        )
 
 
 def remove_user(engine: sa.Engine, username: str) -> int:
@@ -179,10 +242,15 @@ def main(argv: list[str] | None = None) -> int:
     add.add_argument("--role", required=True, choices=auth.ROLES)
     add.add_argument("--name", default="", help="name shown in the app")
     add.add_argument("--school-urn", type=int, default=None)
+    _scope_arguments(add)
     role = sub.add_parser("set-role", help="change an account's role")
     role.add_argument("username")
     role.add_argument("role", choices=auth.ROLES)
     role.add_argument("--school-urn", type=int, default=None)
+    _scope_arguments(role)
+    where = sub.add_parser("set-scope", help="change the councils an account acts for")
+    where.add_argument("username")
+    _scope_arguments(where)
     remove = sub.add_parser("remove", help="delete an account and end its sessions")
     remove.add_argument("username")
     end = sub.add_parser(
@@ -195,8 +263,18 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "add":
             return _add(engine, args)
         if args.command == "set-role":
-            set_role(engine, args.username, args.role, school_urn=args.school_urn)
+            scope = _scope_of(args)
+            set_role(
+                engine,
+                args.username,
+                args.role,
+                school_urn=args.school_urn,
+                scope=None if scope.is_empty else scope,
+            )
             print(f"{args.username} is now: {auth.ROLE_LABELS[args.role]}.")
+        elif args.command == "set-scope":
+            set_scope(engine, args.username, _scope_of(args))
+            print(f"{args.username} now acts for {_scope_of(args).label}.")
         elif args.command == "remove":
             ended = remove_user(engine, args.username)
             print(f"Removed {args.username}; {ended} open session(s) ended.")
@@ -207,6 +285,24 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 1
     return 0
+
+
+def _scope_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--la", action="append", default=[], help="an LA the account acts for (repeatable)"
+    )
+    parser.add_argument(
+        "--region", action="append", default=[], help="a whole region, e.g. 'West Midlands'"
+    )
+    parser.add_argument(
+        "--england", action="store_true", help="all of England (a national administrator)"
+    )
+
+
+def _scope_of(args: argparse.Namespace) -> Scope:
+    if args.england:
+        return NATIONAL
+    return Scope(tuple(dict.fromkeys(args.la)), tuple(dict.fromkeys(args.region)))
 
 
 def _add(engine: sa.Engine, args: argparse.Namespace) -> int:
@@ -221,8 +317,10 @@ def _add(engine: sa.Engine, args: argparse.Namespace) -> int:
         role=args.role,
         display_name=args.name,
         school_urn=args.school_urn,
+        scope=_scope_of(args),
     )
-    print(f"Created {user.username} ({auth.ROLE_LABELS[user.role]}).")
+    where = f", acting for {user.scope.label}" if not user.scope.is_empty else ""
+    print(f"Created {user.username} ({auth.ROLE_LABELS[user.role]}{where}).")
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Who may do what: roles, the acting user, the officer check on writes, password hashing."""
+"""Who may do what: roles, council scope, the acting user, the officer check, password hashing."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+
+from dashboard.register.scope import NATIONAL, Scope
 
 OFFICER = "officer"
 CABINET = "cabinet"
@@ -28,12 +30,18 @@ class PermissionDeniedError(PermissionError):
 
 @dataclass(frozen=True)
 class User:
-    """The person acting: a username (recorded in the audit log) and a role."""
+    """The person acting: a username (recorded in the audit log), a role and a council scope.
+
+    A user built in code without a scope acts for all of England, as every
+    account did before councils had scopes; accounts read from the register
+    always carry the scope stored with them.
+    """
 
     username: str
     role: str = PUBLIC
     display_name: str = ""
     school_urn: int | None = None
+    scope: Scope = NATIONAL
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
@@ -140,22 +148,31 @@ def user_from_claims(
     allow_list: dict[str, list[str]] | None = None,
     *,
     claim: str = "roles",
+    scope_claim: str = "atlas_scope",
+    default_scope: Scope = NATIONAL,
 ) -> User:
     """The atlas user for someone signed in with OpenID Connect.
 
     The role comes from the council's allow-list (role -> e-mail addresses) in
     ``secrets.toml``, else from a ``roles`` claim in the identity token, else the
-    person may only read what the public can.
+    person may only read what the public can. The scope comes from the
+    allow-list entry (``address=Worcestershire;Birmingham``), else from the
+    ``atlas_scope`` claim, else ``default_scope`` (``[scope] default`` in
+    ``secrets.toml``; all of England when unset, as for a single council).
 
     Parameters
     ----------
     claims : dict
         ``st.user.to_dict()``: at least ``email``.
     allow_list : dict or None
-        e.g. ``{"officer": ["ann@council.gov.uk"], "cabinet": [...]}``; for
-        schools, entries may be ``"head@school.org=136925"`` (address=URN).
+        e.g. ``{"officer": ["ann@council.gov.uk=Worcestershire"], "cabinet": [...]}``;
+        for schools, entries may be ``"head@school.org=136925"`` (address=URN).
     claim : str
         Name of the token claim holding roles.
+    scope_claim : str
+        Name of the token claim holding the scope (text, or a list of LAs).
+    default_scope : Scope
+        For an officer or cabinet member whose scope is given nowhere else.
 
     Returns
     -------
@@ -164,25 +181,35 @@ def user_from_claims(
     Examples
     --------
     >>> user_from_claims({"email": "Ann@Council.gov.uk", "name": "Ann"},
-    ...                  {"officer": ["ann@council.gov.uk"]}).role
-    'officer'
+    ...                  {"officer": ["ann@council.gov.uk=Worcestershire"]}).scope.label
+    'Worcestershire'
     >>> user_from_claims({"email": "head@school.org"},
     ...                  {"school": ["head@school.org=136925"]}).school_urn
     136925
-    >>> user_from_claims({"email": "x@y.org", "roles": ["cabinet"]}).role
-    'cabinet'
+    >>> user = user_from_claims({"email": "x@y.org", "roles": ["cabinet"],
+    ...                          "atlas_scope": ["Birmingham"]})
+    >>> user.role, user.scope.label
+    ('cabinet', 'Birmingham')
     """
     email = str(claims.get("email") or claims.get("sub") or "unknown").lower()
     name = str(claims.get("name") or email)
+    token_scope = claims.get(scope_claim)
+    if isinstance(token_scope, list | tuple):
+        token_scope = ";".join(str(part) for part in token_scope)
+    fallback = Scope.parse(str(token_scope)) if token_scope else default_scope
     for role in (OFFICER, CABINET, SCHOOL):
         for entry in (allow_list or {}).get(role, []):
-            address, _, urn = str(entry).lower().partition("=")
-            if address.strip() == email:
-                return User(email, role, name, int(urn) if urn.strip().isdigit() else None)
+            address, _, extra = str(entry).partition("=")
+            if address.strip().lower() != email:
+                continue
+            if role == SCHOOL:
+                urn = extra.strip()
+                return User(email, role, name, int(urn) if urn.isdigit() else None)
+            return User(email, role, name, scope=Scope.parse(extra) if extra.strip() else fallback)
     token_roles = claims.get(claim) or []
     if isinstance(token_roles, str):
         token_roles = [token_roles]
-    for role in (OFFICER, CABINET, SCHOOL):
-        if role in token_roles and role != SCHOOL:
-            return User(email, role, name)
+    for role in (OFFICER, CABINET):
+        if role in token_roles:
+            return User(email, role, name, scope=fallback)
     return User(email, PUBLIC, name)

@@ -24,6 +24,7 @@ from dashboard.register.model import (
     imports_table,
     links_table,
 )
+from dashboard.register.scope import require_in_scope
 from dashboard.register.validation import check_link
 
 # Rows per INSERT: large enough to be set-based, small enough for a steady progress bar.
@@ -72,10 +73,13 @@ def add_links(
     Raises
     ------
     PermissionDeniedError, RegisterError
-        Nothing is written when any link fails.
+        Nothing is written when any link fails, or touches no school in the
+        actor's council scope.
     """
     require_officer(actor)
     for number, link in enumerate(links, start=1):
+        what = f"link {number} of these" if len(links) > 1 else "this link"
+        require_in_scope(actor, (link.school_urn, link.partner_urn), what)
         try:
             check_link(link, known_urns)
         except RegisterError as exc:

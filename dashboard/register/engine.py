@@ -4,6 +4,13 @@ SQLite (one file, WAL mode) by default; PostgreSQL when ``ATLAS_DATABASE_URL``
 (or the ``url`` argument) points at a server, for councils where several
 officers share the register. The schema is created and upgraded by the Alembic
 migrations in ``dashboard/register/migrations``.
+
+Several app servers may share one PostgreSQL register and start together: each
+upgrades the schema under a PostgreSQL advisory lock, so the migrations run
+once and the others find the schema already current. A deployment may instead
+migrate in a separate step (``python -m dashboard.register.engine``, e.g. a
+Kubernetes Job) and start its servers with ``ATLAS_MIGRATE_ON_START=0``; they
+then wait, not ready, until the schema is current.
 """
 
 from __future__ import annotations
@@ -15,11 +22,15 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
 from dashboard import config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 DEFAULT_DATABASE_PATH = config.ROOT_DIR / "var" / "register.sqlite3"
+# Any fixed 64-bit number, the same on every server: the key of the migration lock.
+MIGRATION_LOCK_KEY = 0x41544C4153  # "ATLAS"
 
 
 def database_url(url: str | None = None) -> str:
@@ -81,11 +92,49 @@ def upgrade_schema(engine: sa.Engine) -> None:
     engine : sqlalchemy.Engine
         The register's engine.
     """
-    alembic_config = Config()
-    alembic_config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    alembic_config = _alembic_config()
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Held until this transaction ends: servers starting together queue here, and
+            # each after the first finds the schema current and changes nothing.
+            connection.execute(
+                sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+            )
         alembic_config.attributes["connection"] = connection
         command.upgrade(alembic_config, "head")
+
+
+def _alembic_config() -> Config:
+    alembic_config = Config()
+    alembic_config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return alembic_config
+
+
+def schema_is_current(engine: sa.Engine) -> bool:
+    """True when the register's schema is at the newest migration (for the readiness check).
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+        The register's engine.
+
+    Returns
+    -------
+    bool
+
+    Raises
+    ------
+    sqlalchemy.exc.OperationalError
+        When the database cannot be reached.
+    """
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision() == head
+
+
+def migrate_on_start() -> bool:
+    """False when ``ATLAS_MIGRATE_ON_START=0``: the schema is upgraded by a separate step."""
+    return os.environ.get("ATLAS_MIGRATE_ON_START", "1") != "0"
 
 
 def open_register(url: str | None = None) -> sa.Engine:
@@ -101,5 +150,25 @@ def open_register(url: str | None = None) -> sa.Engine:
     sqlalchemy.Engine
     """
     engine = create_register_engine(url)
-    upgrade_schema(engine)
+    if migrate_on_start():
+        upgrade_schema(engine)
     return engine
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m dashboard.register.engine [--database-url URL]``: upgrade the schema once."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Create or upgrade the register's schema.")
+    parser.add_argument("--database-url", default=None)
+    args = parser.parse_args(argv)
+    engine = create_register_engine(args.database_url)
+    upgrade_schema(engine)
+    shown = sa.make_url(database_url(args.database_url)).render_as_string(hide_password=True)
+    print(f"The register's schema is current ({shown}).")
+    engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

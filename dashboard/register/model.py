@@ -76,6 +76,8 @@ users_table = sa.Table(
     sa.Column("school_urn", sa.Integer, nullable=True),
     sa.Column("password_hash", sa.String(300), nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    # Where the account acts (dashboard.register.scope): "england", or LAs and regions.
+    sa.Column("scope", sa.String(2000), nullable=False, server_default="england"),
 )
 # Signed-in sessions: only a hash of each token is kept, so a copy of the database
 # cannot be used to sign in. A session ends at expires_at, or earlier when ended_at is set.

@@ -23,6 +23,7 @@ from dashboard.register.model import (
     settings_table,
     users_table,
 )
+from dashboard.register.scope import Scope
 
 SIGNING_KEY_SETTING = "session_signing_key"
 
@@ -119,7 +120,7 @@ def session_user(engine: sa.Engine, token: str, *, now: datetime | None = None) 
         row = connection.execute(query).first()
     if row is None or row.ended_at is not None or _aware(row.expires_at) <= (now or _now()):
         return None
-    return User(row.username, row.role, row.display_name, row.school_urn)
+    return User(row.username, row.role, row.display_name, row.school_urn, Scope.parse(row.scope))
 
 
 def end_session(engine: sa.Engine, token: str) -> None:

@@ -1,9 +1,10 @@
 """Write the council's register of links: add, edit, end; every write checked and audited.
 
-Every write takes the acting user, refuses anyone but a council officer, records
-who and when, and writes an audit row with old and new values. Edits use
-optimistic locking on ``version``: a save based on an out-of-date copy is
-refused, never silently applied.
+Every write takes the acting user, refuses anyone but a council officer and any
+link that touches no school in the officer's council scope, records who and when,
+and writes an audit row with old and new values. Edits use optimistic locking
+on ``version``: a save based on an out-of-date copy is refused, never silently
+applied.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from dashboard.register.model import (
     links_table,
 )
 from dashboard.register.queries import get_link, row_to_link
+from dashboard.register.scope import require_in_scope
 from dashboard.register.validation import check_link
 
 # add_links lives in batch.py (set-based writes); it is part of this module's interface.
@@ -119,7 +121,7 @@ def add_link(
     Raises
     ------
     PermissionDeniedError
-        If ``actor`` is not an officer.
+        If ``actor`` is not an officer, or neither school is in their scope.
     RegisterError
         If the link is invalid or duplicates one already recorded.
     """
@@ -164,9 +166,11 @@ def update_link(
         If the stored version is not ``expected_version``; carries the current
         link so both versions can be shown. Nothing is written.
     PermissionDeniedError, RegisterError
-        For a non-officer or invalid values.
+        For a non-officer, a link outside their scope (as stored or as
+        edited), or invalid values.
     """
     require_officer(actor)
+    require_in_scope(actor, (changes.school_urn, changes.partner_urn), "the link as edited")
     check_link(changes, known_urns)
     when = link_rows.now()
     with engine.begin() as connection:
@@ -176,6 +180,8 @@ def update_link(
         if row is None:
             raise RegisterError(f"There is no link #{link_id}.")
         current = row_to_link(row)
+        # Checked on the stored link, inside the transaction: the one being changed.
+        require_in_scope(actor, (current.school_urn, current.partner_urn), f"link #{link_id}")
         if current.version != expected_version:
             raise _conflict(current)
         duplicate = find_duplicate(connection, changes, ignore_id=link_id)
