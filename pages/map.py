@@ -7,9 +7,10 @@ from dashboard import config
 from dashboard.analysis import filters, gaps
 from dashboard.app import loaders, map_page, navigation, url_state, widgets
 from dashboard.maps import school_map, view
+from dashboard.register import visibility
 
 st.title("Map of schools")
-navigation.guard_page(__file__)
+user = navigation.guard_page(__file__)
 st.markdown(
     "Every open state-funded school in England, coloured by its intake. Hover over a school "
     "for its name; click it (or a row in the table) for details. Shaded areas are local "
@@ -36,7 +37,7 @@ flt, problems = url_state.filter_from_state("map", loaders.load_known_urns())
 for problem in problems:
     st.error(problem)
 widgets.demo_banner(include_demo)
-links_df = loaders.load_links(include_demo)
+links_df = loaders.load_links(include_demo, user)
 status_df = loaders.load_link_status(schools_gdf, links_df)
 shown = filters.filter_schools(schools_gdf, flt, gaps.linked_urns(schools_gdf, status_df))
 shown = view.focus_schools(
@@ -64,7 +65,7 @@ inputs = view.build_map_inputs(
     loaders.load_la_summary(),
     measure,
     threshold,
-    links_df,
+    visibility.detailed(links_df),  # lines only for links the viewer may read in full
     fit=widgets.changed("map_view", (flt, focus)),
     selected_urn=selected,
 )

@@ -22,7 +22,8 @@ import streamlit as st
 from dashboard.analysis import gaps, metrics, profiles, segregation
 from dashboard.app import memory
 from dashboard.data import embedded
-from dashboard.register import engine, queries
+from dashboard.register import engine, queries, visibility
+from dashboard.register.auth import User
 from dashboard.register.urn_facts import UrnFacts
 
 if TYPE_CHECKING:
@@ -123,12 +124,17 @@ def register() -> sa.Engine:
     return register_engine(configured_database_url())
 
 
-def load_links(include_demo: bool) -> pd.DataFrame:
-    """The register's links now (never cached), plus the demo links when asked for."""
+def load_links(include_demo: bool, user: User) -> pd.DataFrame:
+    """The links ``user`` may see now (never cached), demo links included when asked for.
+
+    The privacy rule (:func:`dashboard.register.visibility.visible_links`) is applied
+    here, so every page, table, map layer, download and PDF gets only what the viewer
+    may see.
+    """
     real = queries.list_links(register())
-    if not include_demo:
-        return real
-    return pd.concat([real, load_demo_links()], ignore_index=True)
+    if include_demo:
+        real = pd.concat([real, load_demo_links()], ignore_index=True)
+    return visibility.visible_links(real, user)
 
 
 def _fingerprint(frame: pd.DataFrame, columns: list[str]) -> str:
