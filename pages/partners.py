@@ -4,7 +4,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import config
-from dashboard.analysis import contrast, partner_notes, partners, profiles
+from dashboard.analysis import contrast, filters, partner_notes, partners, profiles
 from dashboard.app import loaders, map_page, navigation, partners_page, text, widgets
 from dashboard.maps import partner_maps, school_map
 from dashboard.register import visibility
@@ -19,7 +19,7 @@ st.markdown(
 )
 schools_gdf = loaders.load_schools()
 requested = st.query_params.get("school")
-default_urn = user.school_urn or (int(requested) if requested and requested.isdigit() else None)
+default_urn = user.school_urn or filters.ascii_number(requested or "")
 urn = widgets.school_picker(schools_gdf, key="partners_school", default_urn=default_urn)
 
 sb = st.sidebar

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -178,7 +179,7 @@ def user_from_claims(
         for entry in (allow_list or {}).get(role, []):
             address, _, urn = str(entry).lower().partition("=")
             if address.strip() == email:
-                return User(email, role, name, int(urn) if urn.strip().isdigit() else None)
+                return User(email, role, name, int(urn) if re.fullmatch(r"[0-9]{1,9}", urn.strip()) else None)
     token_roles = claims.get(claim) or []
     if isinstance(token_roles, str):
         token_roles = [token_roles]
