@@ -48,18 +48,21 @@ def test_school_sees_its_own_links_in_full_and_counts_of_others():
     seen = visibility.visible_links(_links(), SCHOOL).set_index("link_id")
     assert seen.index.tolist() == [1, 2, 3]  # own proposal, own active, another's active
     assert seen["detail"].tolist() == [True, True, False]
-    assert seen.loc[3, "notes"] == "" and seen.loc[1, "notes"] == "=HYPERLINK(x)"
+    assert seen.loc[3, "notes"] == ""
+    assert seen.loc[1, "notes"] == "=HYPERLINK(x)"
 
 
 def test_school_account_without_urn_sees_counts_only():
     seen = visibility.visible_links(_links(), User("x", auth.SCHOOL))
-    assert seen["link_id"].tolist() == [2, 3] and not seen["detail"].any()
+    assert seen["link_id"].tolist() == [2, 3]
+    assert not seen["detail"].any()
 
 
 @pytest.mark.parametrize("user", [CABINET, User("ann", auth.OFFICER)])
 def test_cabinet_and_officers_see_the_register(user):
     seen = visibility.visible_links(_links(), user)
-    assert seen["link_id"].tolist() == [1, 2, 3, 4] and seen["detail"].all()
+    assert seen["link_id"].tolist() == [1, 2, 3, 4]
+    assert seen["detail"].all()
 
 
 def test_counted_only_counts_what_the_viewer_cannot_read():
@@ -99,9 +102,7 @@ def test_readme_words_match_what_the_rule_does():
         user = SCHOOL if role == auth.SCHOOL else User("u", role)
         seen = visibility.visible_links(_links(), user)
         shown_proposed = set(seen.loc[seen["status"] == "proposed", "link_id"])
-        assert shown_proposed == {"yes": {1, 4}, "its own only": {1}, "no": set()}[
-            sees["proposed"]
-        ]
+        assert shown_proposed == {"yes": {1, 4}, "its own only": {1}, "no": set()}[sees["proposed"]]
 
 
 def _details_text(at: AppTest) -> str:

@@ -26,9 +26,9 @@ def selected_school(prefix: str, clicked: dict | None, table_df: pd.DataFrame) -
 
 
 def links_summary(links_df: pd.DataFrame, schools_df: pd.DataFrame, urn: int) -> pd.DataFrame:
-    """A school's links as the viewer may see them: a table of those they may read, a count
-    of the active ones they may only count (:mod:`dashboard.register.visibility`).
+    """A school's links as the viewer may see them (:mod:`dashboard.register.visibility`).
 
+    A table of those they may read, and a count of the active ones they may only count.
     Returns the table shown (empty when the viewer may read none of them).
     """
     table = profiles.links_table(visibility.detailed(links_df), schools_df, urn)

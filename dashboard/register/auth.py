@@ -179,7 +179,8 @@ def user_from_claims(
         for entry in (allow_list or {}).get(role, []):
             address, _, urn = str(entry).lower().partition("=")
             if address.strip() == email:
-                return User(email, role, name, int(urn) if re.fullmatch(r"[0-9]{1,9}", urn.strip()) else None)
+                digits = re.fullmatch(r"[0-9]{1,9}", urn.strip())  # "²" is isdigit()
+                return User(email, role, name, int(urn) if digits else None)
     token_roles = claims.get(claim) or []
     if isinstance(token_roles, str):
         token_roles = [token_roles]

@@ -132,9 +132,8 @@ def visible_links(links_df: pd.DataFrame, user: User) -> pd.DataFrame:
                 out[column] = out[column].astype(object)
             out.loc[hidden, column] = value
     if "link_types" in out.columns:
-        out["link_types"] = [
-            list(types) if keep else [] for types, keep in zip(out["link_types"], out["detail"])
-        ]
+        pairs = zip(out["link_types"], out["detail"], strict=True)
+        out["link_types"] = [list(types) if keep else [] for types, keep in pairs]
     for column in ("created_at", "updated_at"):
         if column in out.columns:
             out[column] = out[column].mask(hidden)
