@@ -199,3 +199,14 @@ OTHER_ESTABLISHMENT_KINDS = {
 }
 # How many predecessor -> successor steps are followed to reach an open school.
 SUCCESSOR_STEPS = 5
+
+# What a page says when the register's database cannot be read or written (never the
+# error itself, which may name the database's host; the server log keeps that).
+REGISTER_UNREADABLE = (
+    "The link register cannot be reached right now, so links cannot be shown; the map "
+    "and figures below come from the published school data. Try again in a minute."
+)
+REGISTER_UNSAVED = (
+    "The register cannot be saved to right now; nothing was changed. Try again in a "
+    "minute, or tell the council's IT team if this goes on."
+)
