@@ -175,6 +175,10 @@ TEST_HOOKS = os.environ.get("ATLAS_TEST_HOOKS", "") == "1"
 # never fills memory; the upload limit matches ``maxUploadSize`` in .streamlit/config.toml.
 IMPORT_MAX_FILE_BYTES = 20_000_000
 IMPORT_MAX_ROWS = 100_000
+# A worksheet's XML, unzipped, may be this large: 100,000 rows of a usual register take
+# about 30 MB. A small file that unzips to far more (a "zip bomb", e.g. millions of rows)
+# is refused before any of it is parsed; openpyxl would scan it all to find its size.
+IMPORT_MAX_SHEET_XML_BYTES = 64_000_000
 # No link register needs a cell this long: a longer one stops reading (a pasted document,
 # or a quote that is never closed). It is Python's own csv field limit, left as it is
 # because that setting is shared by the whole process.
@@ -214,3 +218,14 @@ OTHER_ESTABLISHMENT_KINDS = {
 }
 # How many predecessor -> successor steps are followed to reach an open school.
 SUCCESSOR_STEPS = 5
+
+# What a page says when the register's database cannot be read or written (never the
+# error itself, which may name the database's host; the server log keeps that).
+REGISTER_UNREADABLE = (
+    "The link register cannot be reached right now, so links cannot be shown; the map "
+    "and figures below come from the published school data. Try again in a minute."
+)
+REGISTER_UNSAVED = (
+    "The register cannot be saved to right now; nothing was changed. Try again in a "
+    "minute, or tell the council's IT team if this goes on."
+)

@@ -23,7 +23,7 @@ threshold = sb.slider(
     "“Predominantly white” means at least this % White British", 50, 95, 80, 5, key="gaps_threshold"
 )
 include_demo = widgets.demo_toggle("gaps_demo")
-links_df = loaders.load_links(include_demo)
+links_df = loaders.load_links(include_demo, user)
 status_df = loaders.load_link_status(schools_gdf, links_df)
 coverage_df = gaps.link_coverage_by_la(schools_gdf, status_df, threshold_pct=threshold)
 register_note = widgets.register_date_caption(loaders.register())

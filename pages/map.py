@@ -7,6 +7,7 @@ from dashboard import config
 from dashboard.analysis import filters, gaps
 from dashboard.app import loaders, map_page, navigation, url_state, widgets
 from dashboard.maps import school_map, view
+from dashboard.register import visibility
 
 st.title("Map of schools")
 user = navigation.guard_page(__file__)
@@ -37,7 +38,7 @@ flt, problems = url_state.filter_from_state("map", loaders.load_known_urns())
 for problem in problems:
     st.error(problem)
 widgets.demo_banner(include_demo)
-links_df = loaders.load_links(include_demo)
+links_df = loaders.load_links(include_demo, user)
 status_df = loaders.load_link_status(schools_gdf, links_df)
 shown = filters.filter_schools(schools_gdf, flt, gaps.linked_urns(schools_gdf, status_df))
 shown = view.focus_schools(
@@ -65,7 +66,7 @@ inputs = view.build_map_inputs(
     loaders.load_la_summary(),
     measure,
     threshold,
-    links_df,
+    visibility.detailed(links_df),  # lines only for links the viewer may read in full
     fit=widgets.changed("map_view", (flt, focus)),
     selected_urn=selected,
 )

@@ -4,9 +4,10 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import config
-from dashboard.analysis import contrast, partner_notes, partners, profiles
-from dashboard.app import loaders, navigation, partners_page, text, widgets
+from dashboard.analysis import contrast, filters, partner_notes, partners, profiles
+from dashboard.app import loaders, map_page, navigation, partners_page, text, widgets
 from dashboard.maps import partner_maps, school_map
+from dashboard.register import visibility
 
 st.title("Find a partner school")
 user = navigation.guard_page(__file__)
@@ -18,7 +19,7 @@ st.markdown(
 )
 schools_gdf = loaders.load_schools()
 requested = st.query_params.get("school")
-default_urn = user.school_urn or (int(requested) if requested and requested.isdigit() else None)
+default_urn = user.school_urn or filters.ascii_number(requested or "")
 urn = widgets.school_picker(schools_gdf, key="partners_school", default_urn=default_urn)
 
 sb = st.sidebar
@@ -52,7 +53,7 @@ if urn is None:
 
 scoring = partners.Scoring(weights=weights, max_km=float(max_km), same_phase=same_phase)
 index = loaders.load_partner_index()
-links_df = loaders.load_links(include_demo)
+links_df = loaders.load_links(include_demo, user)
 with st.spinner("Finding partners…"):
     result = partners.suggest_partners(
         index, int(urn), scoring=scoring, link_counts=profiles.link_counts(links_df)
@@ -65,15 +66,19 @@ st.markdown(
     f"{text.pct(school['fsm_pct'])} free school meals · {school['phase']} · "
     f"{text.md_escape(school['la_name'])}"
 )
-own_links = profiles.links_table(links_df, schools_gdf, int(urn))
+own_links = profiles.links_table(visibility.detailed(links_df), schools_gdf, int(urn))
 proposals = partners_page.plan_proposals(partner_notes.proposed_by_plan(own_links))
 if proposals:
     st.info(proposals, icon=":material/handshake:")
-plural = "" if len(own_links) == 1 else "s"
-with st.expander(f"This school's partners now ({len(own_links)} link{plural}, proposed or active)"):
-    if own_links.empty:
+counted = visibility.counted_only(links_df, int(urn))
+total = len(own_links) + counted
+plural = "" if total == 1 else "s"
+with st.expander(f"This school's partners now ({total} link{plural})"):
+    if total == 0:
         st.markdown("No links in the register yet.")
-    else:
+    if counted:
+        st.markdown(f"**Active links:** {counted}. {map_page.COUNTS_NOTE}")
+    if not own_links.empty:
         st.dataframe(
             own_links,
             hide_index=True,

@@ -49,7 +49,7 @@ include_demo = widgets.demo_toggle("summary_demo")
 
 inside = s.in_area(schools_gdf, area)
 area_schools = schools_gdf[inside]
-links_df = loaders.load_links(include_demo)
+links_df = loaders.load_links(include_demo, user)
 status_df = loaders.load_link_status(schools_gdf, links_df)
 area_links = s.links_touching(links_df, set(area_schools["urn"].tolist()))
 numbers = s.headline(area_schools, status_df[inside], area_links, threshold_pct=threshold)

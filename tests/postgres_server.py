@@ -41,9 +41,12 @@ def _version_key(path: str) -> int:
 @contextlib.contextmanager
 def running_postgres() -> Iterator[str]:
     """Start a new cluster in a temporary folder; yield an admin URL to database ``postgres``."""
-    bindir = find_bindir()
-    if bindir is None:
-        raise FileNotFoundError("PostgreSQL's initdb was not found (apt-get install postgresql)")
+    with own_postgres() as server:
+        yield server.url
+
+
+@contextlib.contextmanager
+def _cluster(bindir: Path) -> Iterator[PostgresServer]:
     user = "postgres" if os.geteuid() == 0 else None
     with tempfile.TemporaryDirectory(prefix="atlas-pg-") as tmp:
         data, sockets = Path(tmp) / "data", Path(tmp) / "sockets"
@@ -69,7 +72,37 @@ def running_postgres() -> Iterator[str]:
             capture_output=True,
             user=user,
         )
-        port = free_port()
+        server = PostgresServer(bindir, data, sockets, free_port(), user)
+        server.start()
+        try:
+            yield server
+        finally:
+            server.stop()
+
+
+class PostgresServer:
+    """One cluster's postmaster, which a fault test may stop and start again on its port."""
+
+    def __init__(self, bindir: Path, data: Path, sockets: Path, port: int, user: str | None):
+        self.bindir, self.data, self.sockets, self.port, self.user = (
+            bindir,
+            data,
+            sockets,
+            port,
+            user,
+        )
+        self.process: subprocess.Popen | None = None
+        self.url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+
+    def start(self) -> str:
+        """Start the postmaster and wait until it answers; return the admin URL."""
+        bindir, data, sockets, port, user = (
+            self.bindir,
+            self.data,
+            self.sockets,
+            self.port,
+            self.user,
+        )
         process = subprocess.Popen(
             [
                 str(bindir / "postgres"),
@@ -94,19 +127,32 @@ def running_postgres() -> Iterator[str]:
             stderr=subprocess.DEVNULL,
             user=user,
         )
-        url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+        self.process = process
+        _wait_until_ready(self.url, process)
+        return self.url
+
+    def stop(self) -> None:
+        """Stop the postmaster by its PID (SIGINT: PostgreSQL's "fast shutdown")."""
+        process, self.process = self.process, None
+        if process is None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(process.pid, signal.SIGINT)
         try:
-            _wait_until_ready(url, process)
-            yield url
-        finally:
-            # SIGINT is PostgreSQL's "fast shutdown"; the PID is the postmaster's own.
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(process.pid, signal.SIGINT)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextlib.contextmanager
+def own_postgres() -> Iterator[PostgresServer]:
+    """A cluster of one's own (not the session's shared one), to stop and start at will."""
+    bindir = find_bindir()
+    if bindir is None:
+        raise FileNotFoundError("PostgreSQL's initdb was not found (apt-get install postgresql)")
+    with _cluster(bindir) as server:
+        yield server
 
 
 def _wait_until_ready(url: str, process: subprocess.Popen, timeout_s: float = 30) -> None:

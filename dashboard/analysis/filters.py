@@ -111,8 +111,9 @@ def search_schools(schools_df: pd.DataFrame, text: str) -> pd.DataFrame:
     query = text.strip()
     if not query:
         return schools_df.iloc[0:0]
-    if query.isdigit():
-        return schools_df[schools_df["urn"] == int(query)]
+    urn = ascii_number(query)
+    if urn is not None:
+        return schools_df[schools_df["urn"] == urn]
     postcode = normalise_postcode(query)
     postcodes = schools_df["postcode"].fillna("").str.replace(" ", "", regex=False).str.upper()
     looks_like_postcode = re.fullmatch(r"[A-Z]{1,2}\d[A-Z\d]?(\d[A-Z]{0,2})?", postcode)
@@ -212,6 +213,25 @@ def filter_schools(
 
 
 # URL keys: short and readable, e.g. ?la=Worcestershire&phase=Primary
+def ascii_number(text: str, max_digits: int = 9) -> int | None:
+    """A whole number written only in ASCII digits (a URN, a count), else None.
+
+    ``str.isdigit`` also accepts digits such as "²" that ``int`` refuses, and an
+    unbounded number of them: this accepts only ``0-9``, at most ``max_digits``.
+
+    Examples
+    --------
+    >>> ascii_number("136925"), ascii_number("²"), ascii_number("-1"), ascii_number("9" * 40)
+    (136925, None, None, None)
+    """
+    if len(text) <= max_digits and _ASCII_DIGITS.fullmatch(text):
+        return int(text)
+    return None
+
+
+_ASCII_DIGITS = re.compile(r"[0-9]+")
+# Longer searches are cut to this (no school name is longer).
+MAX_SEARCH_CHARS = 100
 _QUERY_KEYS = {
     "regions": "region",
     "las": "la",
@@ -308,10 +328,10 @@ def from_query_params(
             else:
                 ignored.append(f"{key}={given[-1]}")
         elif name == "search":
-            values[name] = given[-1][:100]
+            values[name] = given[-1][:MAX_SEARCH_CHARS]
         elif name == "near_urn":
-            if given[-1].isdigit():
-                values[name] = int(given[-1])
+            if (urn := ascii_number(given[-1])) is not None:
+                values[name] = urn
             else:
                 ignored.append(f"{key}={given[-1]}")
         elif name == "within_km":

@@ -20,9 +20,11 @@ import sqlalchemy as sa
 import streamlit as st
 
 from dashboard.analysis import gaps, metrics, profiles, segregation
-from dashboard.app import memory
+from dashboard.app import faults, memory
 from dashboard.data import embedded
-from dashboard.register import engine, queries
+from dashboard.register import engine, queries, visibility
+from dashboard.register.auth import User
+from dashboard.register.model import LINK_COLUMNS
 from dashboard.register.urn_facts import UrnFacts
 
 if TYPE_CHECKING:
@@ -119,16 +121,42 @@ def configured_database_url() -> str:
 
 
 def register() -> sa.Engine:
-    """The council's link register (see :func:`configured_database_url`)."""
-    return register_engine(configured_database_url())
+    """The council's link register (see :func:`configured_database_url`).
+
+    While the database cannot be reached, an engine that is not yet migrated is
+    returned: each use of it fails where the page handles that calmly
+    (:mod:`dashboard.app.faults`), and the next call tries to open it again, so the
+    app recovers by itself when the database is back.
+    """
+    url = configured_database_url()
+    try:
+        return register_engine(url)
+    except faults.DATABASE_ERRORS:
+        return _unopened_engine(url)
 
 
-def load_links(include_demo: bool) -> pd.DataFrame:
-    """The register's links now (never cached), plus the demo links when asked for."""
-    real = queries.list_links(register())
-    if not include_demo:
-        return real
-    return pd.concat([real, load_demo_links()], ignore_index=True)
+@st.cache_resource(show_spinner=False)
+def _unopened_engine(url: str) -> sa.Engine:
+    return engine.create_register_engine(url)
+
+
+def load_links(include_demo: bool, user: User) -> pd.DataFrame:
+    """The links ``user`` may see now (never cached), demo links included when asked for.
+
+    The privacy rule (:func:`dashboard.register.visibility.visible_links`) is applied
+    here, so every page, table, map layer, download and PDF gets only what the viewer
+    may see.
+    """
+    try:
+        real = queries.list_links(register())
+    except faults.DATABASE_ERRORS as exc:  # pages carry on from the embedded data
+        faults.note_unreadable(exc)
+        real = pd.DataFrame({c: pd.Series(dtype=object) for c in LINK_COLUMNS})
+        for column in ("link_id", "school_urn", "partner_urn", "meetings_this_year", "version"):
+            real[column] = real[column].astype("Int64")
+    if include_demo:
+        real = pd.concat([real, load_demo_links()], ignore_index=True)
+    return visibility.visible_links(real, user)
 
 
 def _fingerprint(frame: pd.DataFrame, columns: list[str]) -> str:

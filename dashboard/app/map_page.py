@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard.analysis import profiles
 from dashboard.app.text import md_escape
 from dashboard.maps import view
+from dashboard.register import visibility
 from dashboard.register.auth import User
 
 
@@ -23,6 +24,27 @@ def selected_school(prefix: str, clicked: dict | None, table_df: pd.DataFrame) -
         state[f"{prefix}_selected"] = int(table_df.iloc[rows[0]]["urn"])
     state[f"{prefix}_last_rows"] = rows
     return state.get(f"{prefix}_selected")
+
+
+def links_summary(links_df: pd.DataFrame, schools_df: pd.DataFrame, urn: int) -> pd.DataFrame:
+    """A school's links as the viewer may see them (:mod:`dashboard.register.visibility`).
+
+    A table of those they may read, and a count of the active ones they may only count.
+    Returns the table shown (empty when the viewer may read none of them).
+    """
+    table = profiles.links_table(visibility.detailed(links_df), schools_df, urn)
+    counted = visibility.counted_only(links_df, urn)
+    if table.empty and not counted:
+        st.markdown("**Links:** none recorded.")
+    if counted:
+        st.markdown(f"**Active links:** {counted}. {COUNTS_NOTE}")
+    if not table.empty:
+        st.markdown(f"**Links ({len(table)})**")
+        st.dataframe(table.drop(columns=["link_id"]), hide_index=True, width="stretch")
+    return table
+
+
+COUNTS_NOTE = "Who a school is linked with is shown only to that school and the council."
 
 
 def school_details(schools_df: pd.DataFrame, links_df: pd.DataFrame, urn: int) -> None:
@@ -44,12 +66,7 @@ def school_details(schools_df: pd.DataFrame, links_df: pd.DataFrame, urn: int) -
                 "value": st.column_config.TextColumn(""),
             },
         )
-        table = profiles.links_table(links_df, schools_df, urn)
-        if table.empty:
-            st.markdown("**Links:** none recorded.")
-        else:
-            st.markdown(f"**Links ({len(table)})**")
-            st.dataframe(table.drop(columns=["link_id"]), hide_index=True, width="stretch")
+        links_summary(links_df, schools_df, urn)
         st.page_link(
             "pages/partners.py",
             label="Find partners for this school",

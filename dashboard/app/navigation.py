@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import config
+from dashboard.app import faults
 from dashboard.app.session import current_user, oidc_configured
 from dashboard.register import auth
 from dashboard.register.auth import User
@@ -46,6 +47,14 @@ _NAVIGATION_READY = {"done": False}
 
 
 def run_navigation() -> None:
+    """Run the chosen page; a database fault anywhere in it gives a calm message (faults)."""
+    try:
+        _run_navigation()
+    except faults.DATABASE_ERRORS as exc:
+        faults.show_unsaved(exc)
+
+
+def _run_navigation() -> None:
     """Declare every page with ``st.navigation`` and run the chosen one.
 
     Every page is declared, whoever is signed in, so that a bookmarked or typed

@@ -16,7 +16,7 @@ import streamlit as st
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from dashboard import config
-from dashboard.app import loaders
+from dashboard.app import faults, loaders
 from dashboard.register import auth, engine, sessions
 from dashboard.register.auth import User
 from dashboard.register.scope import NATIONAL, Scope
@@ -82,12 +82,13 @@ def current_user() -> User:
     """Who is using the app: single sign-on user, local account, else the public visitor."""
     if oidc_configured() and st.user.is_logged_in:
         return _single_sign_on_user()
-    token = current_token()
-    if token:
-        user = sessions.session_user(loaders.register(), token)
-        if user is not None:
-            return user
-    return auth.ANONYMOUS
+    try:
+        token = current_token()
+        user = sessions.session_user(loaders.register(), token) if token else None
+    except faults.DATABASE_ERRORS as exc:  # the register is down: the public view
+        faults.note_unreadable(exc)
+        return auth.ANONYMOUS
+    return user or auth.ANONYMOUS
 
 
 def _single_sign_on_user() -> User:

@@ -41,7 +41,7 @@ def apply_query_params(prefix: str, options: dict[str, list[str]]) -> None:
         st.session_state[f"{prefix}_{suffix}"] = value
     extras = {
         "measure": (lambda v: v in options.get("measures", ()), str),
-        "threshold": (lambda v: v.isdigit() and 50 <= int(v) <= 95, int),
+        "threshold": (lambda v: 50 <= (filters.ascii_number(v, 2) or 0) <= 95, int),
         "show": (lambda v: v in options.get("focus", ()), str),
         "demo": (lambda v: v in ("0", "1"), lambda v: v == "1"),
     }
@@ -103,11 +103,11 @@ def filter_from_state(
     near_urn = None
     near = str(state.get(f"{prefix}_near", "")).strip()
     if near:
-        if near.isdigit() and int(near) in known_urns:
-            near_urn = int(near)
+        if filters.ascii_number(near) in known_urns:
+            near_urn = filters.ascii_number(near)
         else:
             problems.append(
-                f"“{md_escape(near)}” is not the URN of a school in the atlas: enter a "
+                f"“{md_escape(near[:40])}” is not the URN of a school in the atlas: enter a "
                 "six-digit URN such as 136925 (search by name to find one)."
             )
     flt = filters.SchoolFilter(
@@ -118,7 +118,7 @@ def filter_from_state(
         diversity=tuple(state.get(f"{prefix}_diversity", ())),
         fsm=tuple(state.get(f"{prefix}_fsm", ())),
         link_status=state.get(f"{prefix}_linked", "any"),
-        search=str(state.get(f"{prefix}_q", "")).strip(),
+        search=str(state.get(f"{prefix}_q", "")).strip()[: filters.MAX_SEARCH_CHARS],
         near_urn=near_urn,
         within_km=float(state.get(f"{prefix}_km", 5)),
     )

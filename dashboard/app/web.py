@@ -21,7 +21,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Route
 
 from dashboard import config
-from dashboard.app import loaders, navigation, session
+from dashboard.app import faults, loaders, navigation, session
 from dashboard.register import accounts, sessions, sign_in_limits
 
 TEMPLATES = {
@@ -34,6 +34,10 @@ MAX_FIELD_LENGTH = 200
 WRONG = "That username and password do not match an account."
 WAIT = "Too many failed attempts. Wait a minute, then try again."
 SIGNED_OUT = "You are signed out."
+REGISTER_DOWN = (
+    "Signing in and out cannot be done right now: the register cannot be reached or saved "
+    "to. Nothing was changed. Try again in a minute."
+)
 
 
 def _page(
@@ -69,7 +73,19 @@ def client_address(request: Request) -> str | None:
 
 
 async def sign_in(request: Request) -> Response:
-    """GET: the sign-in form. POST: check the password; on success set the cookie and go on."""
+    """GET: the sign-in form. POST: check the password; on success set the cookie and go on.
+
+    While the register cannot be read or written, the form says so (status 503) and
+    nothing is changed; the error itself, which may name the database host, is logged.
+    """
+    try:
+        return await _sign_in(request)
+    except faults.DATABASE_ERRORS as exc:
+        faults.LOG.error("sign-in: register fault %s", type(exc).__name__, exc_info=exc)
+        return _page("Sign in", _form(""), REGISTER_DOWN, status=503)
+
+
+async def _sign_in(request: Request) -> Response:
     if session.oidc_configured():
         return RedirectResponse("../sign_in", status_code=303)
     if request.method == "GET":
@@ -119,7 +135,11 @@ async def sign_out(request: Request) -> Response:
         return _page("Sign out", TEMPLATES["sign_out_form"].template)
     token = session.token_from_cookie(request.cookies.get(session.COOKIE_NAME))
     if token:
-        await anyio.to_thread.run_sync(sessions.end_session, loaders.register(), token)
+        try:
+            await anyio.to_thread.run_sync(sessions.end_session, loaders.register(), token)
+        except faults.DATABASE_ERRORS as exc:
+            faults.LOG.error("sign-out: register fault %s", type(exc).__name__, exc_info=exc)
+            return _page("Sign out", TEMPLATES["sign_out_form"].template, REGISTER_DOWN, status=503)
     response = _page("Signed out", _form(""), SIGNED_OUT, kind="note")
     response.delete_cookie(session.COOKIE_NAME, path="/")
     return response

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 import streamlit as st
 
 from dashboard.analysis import filters, profiles
+from dashboard.app import faults
 from dashboard.app.text import md_escape
 from dashboard.register import exports, queries, tables
 
@@ -102,12 +103,19 @@ def demo_banner(on: bool) -> None:
 
 def register_date_caption(engine: sa.Engine) -> str:
     """Caption text: "Links: the council's register as of …"."""
-    return f"Links: the council's register {tables.register_state(register_updated_at(engine))}."
+    when = register_updated_at(engine)
+    if faults.noted():
+        return "Links: the council's register cannot be reached right now."
+    return f"Links: the council's register {tables.register_state(when)}."
 
 
 def register_updated_at(engine: sa.Engine) -> datetime | None:
     """When the register last changed, as a datetime (SQLite returns it without a zone)."""
-    when = queries.register_updated_at(engine)
+    try:
+        when = queries.register_updated_at(engine)
+    except faults.DATABASE_ERRORS as exc:
+        faults.note_unreadable(exc)
+        return None
     return None if when is None else pd.Timestamp(when).to_pydatetime()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -204,7 +205,8 @@ def user_from_claims(
                 continue
             if role == SCHOOL:
                 urn = extra.strip()
-                return User(email, role, name, int(urn) if urn.isdigit() else None)
+                digits = re.fullmatch(r"[0-9]{1,9}", urn)  # "²" is isdigit() but not a digit
+                return User(email, role, name, int(urn) if digits else None)
             return User(email, role, name, scope=Scope.parse(extra) if extra.strip() else fallback)
     token_roles = claims.get(claim) or []
     if isinstance(token_roles, str):

@@ -1,7 +1,7 @@
 """Open the register's database: SQLite by default, PostgreSQL for shared deployments.
 
-SQLite (one file, WAL mode) by default; PostgreSQL when ``ATLAS_DATABASE_URL``
-(or the ``url`` argument) points at a server, for councils where several
+SQLite (one file, rollback journal, no memory map) by default; PostgreSQL when
+``ATLAS_DATABASE_URL`` (or the ``url`` argument) points at a server, for councils where several
 officers share the register. The schema is created and upgraded by the Alembic
 migrations in ``dashboard/register/migrations``.
 
@@ -31,6 +31,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 DEFAULT_DATABASE_PATH = config.ROOT_DIR / "var" / "register.sqlite3"
 # Any fixed 64-bit number, the same on every server: the key of the migration lock.
 MIGRATION_LOCK_KEY = 0x41544C4153  # "ATLAS"
+SQLITE_JOURNAL_MODE = "DELETE"
 
 
 def database_url(url: str | None = None) -> str:
@@ -74,10 +75,15 @@ def create_register_engine(url: str | None = None) -> sa.Engine:
         @sa.event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
             cursor = dbapi_connection.cursor()
-            # WAL lets officers read while one writes; a crash mid-write rolls back.
-            cursor.execute("PRAGMA journal_mode=WAL")
+            # A rollback journal, not WAL: WAL's index (-shm) is memory-mapped, and a
+            # register made read-only or a full disk under a running server then kills
+            # it with SIGBUS. With no memory map at all such a fault is an ordinary
+            # error ("attempt to write a readonly database"), and a crash mid-write
+            # still rolls back. Writers wait for each other (busy_timeout).
+            cursor.execute(f"PRAGMA journal_mode={SQLITE_JOURNAL_MODE}")
+            cursor.execute("PRAGMA mmap_size=0")
             cursor.execute("PRAGMA busy_timeout=30000")
-            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA synchronous=FULL")
             cursor.close()
 
         return engine

@@ -21,7 +21,7 @@ from dashboard.register import import_rules as rules
 from dashboard.register.auth import User, require_officer
 from dashboard.register.column_mapping import FIELD_LABELS, FIELDS, REQUIRED_FIELDS, how_matched
 from dashboard.register.link_rows import pair_key
-from dashboard.register.model import LinkInput
+from dashboard.register.model import LinkInput, imports_table, links_table
 from dashboard.register.spreadsheet_formats import ImportFileError
 from dashboard.register.spreadsheets import LinksFile, guess_mapping
 from dashboard.register.urn_facts import UrnFacts
@@ -376,14 +376,22 @@ def commit_import(
     new = report.new_links
     if not new:
         return 0
+    # A file name longer than the columns is cut to fit (PostgreSQL would refuse it).
+    kept_name = file_name[: text_limit_of(imports_table, "file_name")]
+    source = f"imported from {file_name}"[: text_limit_of(links_table, "source")]
     store.add_links(
         engine,
         new,
         actor,
         known_urns=known_urns,
-        source=f"imported from {file_name}",
+        source=source,
         progress=progress,
-        file_name=file_name,
+        file_name=kept_name,
         file_sha256=file_sha256,
     )
     return len(new)
+
+
+def text_limit_of(table: sa.Table, column: str) -> int:
+    """The most characters a column of ``table`` holds, from the model."""
+    return int(table.c[column].type.length)

@@ -8,11 +8,9 @@ from dashboard.config import (
     LINK_TYPES,
     MODES,
     NOTES_MAX_CHARS,
-    PARTNER_COUNTRY_MAX_CHARS,
-    PARTNER_NAME_MAX_CHARS,
     STATUSES,
 )
-from dashboard.register.model import LinkInput, RegisterError
+from dashboard.register.model import LinkInput, RegisterError, links_table
 
 
 def validate_link(
@@ -84,12 +82,35 @@ def validate_link(
         problems.append("meetings this year cannot be negative")
     for text, what, limit in (
         (link.notes, "notes are", NOTES_MAX_CHARS),
-        (link.partner_name, "the partner school's name is", PARTNER_NAME_MAX_CHARS),
-        (link.partner_country, "the partner school's country is", PARTNER_COUNTRY_MAX_CHARS),
+        (link.partner_name, "the partner school's name is", text_limit("partner_name")),
+        (link.partner_country, "the partner school's country is", text_limit("partner_country")),
     ):
         if text and len(text) > limit:
             problems.append(f"{what} {len(text):,} characters long; the most is {limit:,}")
+    for value, what in (
+        (link.school_urn, "the school URN"),
+        (link.partner_urn, "the partner school URN"),
+        (link.meetings_this_year, "meetings this year"),
+    ):
+        if value is not None and abs(value) > INTEGER_MAX:
+            problems.append(f"{what} is too large ({value:,}); the most is {INTEGER_MAX:,}")
     return problems
+
+
+# The register's integer columns are 32-bit on PostgreSQL (SQLite would take more).
+INTEGER_MAX = 2**31 - 1
+
+
+def text_limit(column: str) -> int:
+    """The most characters a text column of the links table holds (from the model).
+
+    Examples
+    --------
+    >>> text_limit("partner_name")
+    200
+    """
+    length = links_table.c[column].type.length
+    return int(length) if length else NOTES_MAX_CHARS
 
 
 def check_link(link: LinkInput, known_urns: Container[int]) -> None:

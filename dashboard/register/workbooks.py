@@ -13,6 +13,7 @@ import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 
+from dashboard import config
 from dashboard.register.spreadsheet_formats import Grid, ImportFileError, column_letter
 
 _EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
@@ -146,8 +147,25 @@ def _typed_text(value: object) -> tuple[str, str]:
     return "number", str(value)
 
 
+def _refuse_oversized_sheets(content: bytes, file_name: str) -> None:
+    """Refuse a workbook whose sheets unzip to more than the limit, before parsing any."""
+    limit = config.IMPORT_MAX_SHEET_XML_BYTES
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for info in archive.infolist():
+            # zipfile stops reading a member at its stated size, so the size cannot lie.
+            if info.filename.startswith("xl/worksheets/") and info.file_size > limit:
+                raise ImportFileError(
+                    f"{file_name} is {len(content) / 1e6:.1f} MB but one of its sheets unpacks "
+                    f"to {info.file_size / 1e6:,.0f} MB, far more than "
+                    f"{config.IMPORT_MAX_ROWS:,} rows of links take (at most "
+                    f"{limit / 1e6:.0f} MB). Nothing was read. Split it into smaller files."
+                )
+
+
 def _open_workbook(content: bytes, file_name: str, *, data_only: bool) -> object:
     import openpyxl  # imported here: only Excel uploads need it
+
+    _refuse_oversized_sheets(content, file_name)
 
     try:
         return openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=data_only)
