@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 import streamlit as st
 
 from dashboard.analysis import filters
+from dashboard.app import navigation
 from dashboard.app.text import md_escape
 
 # The radii the map offers for "Schools near this URN".
@@ -170,10 +171,8 @@ _KEPT = "_kept_"  # session-state prefix of the values kept across page switches
 def restore(keys: Iterable[str]) -> bool:
     """On arriving at a page, give its widgets back the values kept from the last visit.
 
-    Streamlit forgets a page's widget values once another page has run, so none of
-    ``keys`` being in session state means the visitor has just arrived (a first
-    visit, a reload, or back from another page). Call before the page's widgets;
-    call :func:`keep` after them.
+    Streamlit forgets a page's widget values once another page has run. Call before
+    the page's widgets; call :func:`keep` after them.
 
     Parameters
     ----------
@@ -183,11 +182,10 @@ def restore(keys: Iterable[str]) -> bool:
     Returns
     -------
     bool
-        True on arrival.
+        True on arrival (a first visit, a reload, or back from another page).
     """
     state = st.session_state
-    keys = list(keys)
-    arrived = not any(key in state for key in keys)
+    arrived = navigation.arrived()
     if arrived:
         for key in keys:
             if _KEPT + key in state:
