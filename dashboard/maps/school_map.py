@@ -187,11 +187,12 @@ def build_school_layers(
     groups = [shading, points]
     if links_geojson is not None and links_geojson["features"]:
         lines = folium.FeatureGroup(name="Links", control=False)
-        folium.GeoJson(
-            links_geojson,
-            style_function=scales.link_style,
-            tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
-        ).add_to(lines)
+        # Lines take no clicks: a line ends on its school's dot, and a tap there (with a
+        # finger's tolerance) went to the line, so the school did not open. Each school's
+        # links are listed in its details instead.
+        folium.GeoJson(links_geojson, style_function=scales.link_style, interactive=False).add_to(
+            lines
+        )
         groups.append(lines)
     if selected is not None:
         ring = folium.FeatureGroup(name="Selected school", control=False)
