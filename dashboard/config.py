@@ -72,9 +72,26 @@ MEASURES: dict[str, tuple[str, str, str]] = {
     ),
 }
 
-# Class edges for colouring and banding each measure (five classes).
+# "Predominantly white": pupil-weighted White British share at or above this.
+PREDOMINANTLY_WHITE_PCT = 80.0
+# Briefing measures for predominantly white areas.
+DIVERSE_SCHOOL_MAX_WB_PCT = 50.0  # a "diverse school": at most half its pupils White British
+VERY_WHITE_SCHOOL_PCT = 90.0  # pupils in schools at least this White British
+ALMOST_ALL_WHITE_PCT = 95.0
+
+# Class edges for colouring and banding each measure (five classes). Half of England's
+# schools are at least 80 % White British (January 2023: quartiles 53, 80 and 90 %,
+# 93 % at the ninth decile), so equal 20-point classes put half the schools in the top
+# one. The White British edges are the atlas's own thresholds, which sit near those
+# quantiles: diverse (under 50 %), mixed, predominantly white, very white (90 %) and
+# almost all White British (95 %): about 23, 27, 25, 17 and 7 % of schools.
 MEASURE_BINS: dict[str, tuple[float, ...]] = {
-    "white_british_pct": (20, 40, 60, 80),
+    "white_british_pct": (
+        DIVERSE_SCHOOL_MAX_WB_PCT,
+        PREDOMINANTLY_WHITE_PCT,
+        VERY_WHITE_SCHOOL_PCT,
+        ALMOST_ALL_WHITE_PCT,
+    ),
     "diversity_index": (0.2, 0.4, 0.6, 0.8),
     "fsm_pct": (10, 20, 30, 40),
     "eal_pct": (10, 25, 50, 75),
@@ -90,8 +107,6 @@ PHASES = (
     "Alternative provision",
 )
 
-# "Predominantly white": pupil-weighted White British share at or above this.
-PREDOMINANTLY_WHITE_PCT = 80.0
 # The LA the summary opens on for visitors without a council of their own (the first council).
 DEFAULT_LA = "Worcestershire"
 TOTAL_STATE_SCHOOLS = 21_978  # including the three City Technology Colleges
@@ -131,9 +146,6 @@ PLAN_DISTANCE_PENALTY = 1.0
 PLAN_PARTNER_CAP = 3
 # The partner finder says how many much more diverse schools lie out to this distance.
 WIDER_SEARCH_KM = 40.0
-# Briefing measures for predominantly white areas.
-DIVERSE_SCHOOL_MAX_WB_PCT = 50.0  # a "diverse school": at most half its pupils White British
-VERY_WHITE_SCHOOL_PCT = 90.0  # pupils in schools at least this White British
 SIMILAR_LAS = 5  # statistical neighbours an LA is compared with
 SAME_POINTS = 2.0  # differences smaller than this (percentage points) read as "about the same"
 # An LA this many points whiter than England whose dissimilarity index is below England's
@@ -150,6 +162,11 @@ MEETINGS_RULE = f"met at least {MEETINGS_FOR_IMPACT} times this school year"
 # Viridis in five classes, lightest for the lowest values: colour-blind safe and
 # still ordered when printed in greyscale. Shared by the maps and the charts.
 PALETTE = ("#fde725", "#5ec962", "#21918c", "#3b528b", "#440154")
+# The map's classes run dark to light from the less White British end: "more mixed",
+# "more disadvantaged" and "more EAL" are darker, and so are schools with fewer White
+# British pupils. Dark dots are drawn last, on top, so the rarer, more diverse schools
+# are never painted over by the many predominantly white ones around them.
+DARK_FOR_LOW_VALUES = frozenset({"white_british_pct"})
 NO_DATA_COLOUR = "#bdbdbd"
 
 # Times people read (the register, exports) are in UK local time.

@@ -5,7 +5,7 @@ from streamlit_folium import st_folium
 
 from dashboard import config
 from dashboard.analysis import gaps, pairing, plan_purposes, plan_review, profiles
-from dashboard.app import gaps_page, loaders, navigation, text, widgets
+from dashboard.app import gaps_page, loaders, navigation, text, url_state, widgets
 from dashboard.maps import partner_maps, school_map
 from dashboard.register.auth import OFFICER, PermissionDeniedError
 from dashboard.register.model import RegisterError
@@ -18,9 +18,16 @@ st.markdown(
     "close a gap. Pick an authority to see its gaps and a proposed set of pairings."
 )
 schools_gdf = loaders.load_schools()
+las = sorted(schools_gdf["la_name"].astype(str).unique())
+settings = gaps_page.settings(las)
+url_state.open_page(settings)
 sb = st.sidebar
 threshold = sb.slider(
-    "“Predominantly white” means at least this % White British", 50, 95, 80, 5, key="gaps_threshold"
+    "“Predominantly white” means at least this % White British",
+    50,
+    95,
+    step=5,
+    key="gaps_threshold",
 )
 include_demo = widgets.demo_toggle("gaps_demo")
 links_df = loaders.load_links(include_demo, user)
@@ -46,8 +53,7 @@ widgets.csv_download(
     key="gaps_coverage_csv",
 )
 
-las = sorted(schools_gdf["la_name"].astype(str).unique())
-la = st.selectbox("Local authority", las, index=las.index("Worcestershire"), key="gaps_la")
+la = st.selectbox("Local authority", las, key="gaps_la")
 in_la = schools_gdf["la_name"] == la
 gap_df = gaps.find_gaps(schools_gdf[in_la], status_df[in_la], threshold_pct=threshold)
 outliers_df = gaps.outliers_table(schools_gdf[in_la], loaders.load_neighbour_outliers())
@@ -95,19 +101,18 @@ with tab_plan:
         key="gaps_plan_purpose",
     )
     c1, c2, c3 = st.columns(3)
-    max_km = c1.number_input(
-        "Maximum distance (km)", 1, 100, int(config.DEFAULT_MAX_KM), 5, key="gaps_plan_km"
-    )
+    max_km = c1.number_input("Maximum distance (km)", 1, 100, step=5, key="gaps_plan_km")
     cap = c2.number_input(
         "Most links per partner school (counting existing ones)",
         1,
         5,
-        config.PLAN_PARTNER_CAP,
         key="gaps_plan_cap",
     )
     allow_selective = c3.checkbox(
         "Allow selective (grammar) schools as partners", key="gaps_plan_selective"
     )
+    url_state.keep(s.key for s in settings)
+    url_state.write_settings(settings)
     st.markdown(gaps_page.purpose_prose(purpose, float(max_km)))
     chosen_purpose = plan_purposes.PURPOSES[purpose]
     needing = plan_purposes.schools_needing(

@@ -23,10 +23,17 @@ options = {
     "measures": list(config.MEASURES),
     "focus": list(view.FOCUS_OPTIONS),
 }
-if "map_initialised" not in st.session_state:  # first run: take the filters from the URL
-    map_page.open_on_home_la("map", user)
-    url_state.apply_query_params("map", options)
-    st.session_state["map_initialised"] = True
+# Arriving (a new visit, a reload, or back from another page): the filters kept from
+# the last visit (on a first visit, the visitor's own LA), then the URL's.
+if url_state.restore(url_state.MAP_DEFAULTS):
+    if "map_initialised" not in st.session_state:
+        map_page.open_on_home_la("map", user)
+        st.session_state["map_initialised"] = True
+    url_state.apply_query_params(
+        "map",
+        {**options, "urns": loaders.load_known_urns()},
+        las_in=lambda regions: view.las_in(schools_gdf, regions),
+    )
 widgets.set_defaults(url_state.MAP_DEFAULTS)
 
 # The map is drawn before the sidebar widgets so that it starts loading first; the
@@ -48,17 +55,22 @@ shown = view.focus_schools(
     loaders.load_neighbour_outliers() if focus == "outliers" else None,
     threshold,
 )
-url_state.write_query_params(
-    "map",
-    flt,
-    extra={"measure": measure, "threshold": threshold, "show": focus, "demo": int(include_demo)},
-)
-
 st.markdown(f"**{len(shown):,} schools shown** of {len(schools_gdf):,}.")
 left, right = st.columns([3, 2], gap="medium")
 table_df = loaders.load_schools_table(shown, links_df)
 # Clicks arrive in session state before this run, so the ring can follow them at once.
 selected = map_page.selected_school("map", state.get("map_folium"), table_df)
+url_state.write_query_params(
+    "map",
+    flt,
+    extra={
+        "measure": measure,
+        "threshold": threshold,
+        "show": focus,
+        "demo": int(include_demo),
+        "school": selected,
+    },
+)
 version = school_map.data_version(loaders.load_manifest())
 inputs = view.build_map_inputs(
     schools_gdf,
@@ -77,10 +89,12 @@ with left:
         height=640,
         use_container_width=True,
         returned_objects=["last_object_clicked_tooltip"],
-        feature_group_to_add=school_map.build_school_layers(
-            **inputs, links_are_demo=include_demo, data_version=version
-        ),
+        feature_group_to_add=school_map.build_school_layers(**inputs, data_version=version),
     )
+    if selected is not None:  # on a phone the details are below: say so under the map
+        map_page.selected_line(schools_gdf, selected)
+    # The legend is beside the map, not on it, so it never hides a school.
+    st.html(view.map_legend(schools_gdf, inputs, links_are_demo=include_demo))
     st.caption(
         f"{config.CENSUS_SOURCE}; {config.REGISTER_SOURCE}. "
         f"{widgets.register_date_caption(loaders.register())} {config.OGL_ATTRIBUTION}"
@@ -150,3 +164,4 @@ with right:
         file_name="schools.csv",
         key="map_download",
     )
+url_state.keep(url_state.MAP_DEFAULTS)

@@ -4,8 +4,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import config
-from dashboard.analysis import contrast, filters, partner_notes, partners, profiles
-from dashboard.app import loaders, map_page, navigation, partners_page, text, widgets
+from dashboard.analysis import contrast, partner_notes, partners, profiles
+from dashboard.app import loaders, map_page, navigation, partners_page, text, url_state, widgets
 from dashboard.maps import partner_maps, school_map
 from dashboard.register import visibility
 
@@ -18,27 +18,30 @@ st.markdown(
     "so that no school is asked to twin with everyone."
 )
 schools_gdf = loaders.load_schools()
-requested = st.query_params.get("school")
-default_urn = user.school_urn or filters.ascii_number(requested or "")
+settings = partners_page.SETTINGS
+url_state.restore(partners_page.PICKER_KEYS)
+arrived = url_state.open_page(settings)
+default_urn = user.school_urn or partners_page.requested_school(
+    loaders.load_known_urns(), arrived=arrived
+)
 urn = widgets.school_picker(schools_gdf, key="partners_school", default_urn=default_urn)
 
 sb = st.sidebar
 sb.markdown("**Search settings**")
 max_km = sb.number_input(
-    "Maximum distance (km)", min_value=0, max_value=100, value=25, step=5, key="partners_km"
+    "Maximum distance (km)", min_value=0, max_value=100, step=5, key="partners_km"
 )
 same_phase = sb.checkbox(
     "Only schools with pupils of the same ages",
-    value=True,
     key="partners_same_phase",
     help="The two schools teach at least two year groups in common (a first school can meet "
     "a primary, a middle school a primary or a secondary).",
 )
 sb.markdown("How much each difference counts:")
 chosen_weights = (
-    sb.slider("Ethnic make-up", 0, 10, 6, key="partners_w_ethnicity"),
-    sb.slider("Religious character", 0, 10, 2, key="partners_w_faith"),
-    sb.slider("Free school meals (social mix)", 0, 10, 2, key="partners_w_social"),
+    sb.slider("Ethnic make-up", 0, 10, key="partners_w_ethnicity"),
+    sb.slider("Religious character", 0, 10, key="partners_w_faith"),
+    sb.slider("Free school meals (social mix)", 0, 10, key="partners_w_social"),
 )
 try:
     weights = contrast.ContrastWeights(*chosen_weights)
@@ -46,6 +49,8 @@ except ValueError:
     st.error("Give at least one difference a weight above 0; the usual weights are used.")
     weights = contrast.ContrastWeights()
 include_demo = widgets.demo_toggle("partners_demo")
+url_state.keep([*(s.key for s in settings), *partners_page.PICKER_KEYS])
+url_state.write_settings(settings, {"school": urn})
 
 if urn is None:
     st.info("Type part of your school's name, its URN or its postcode above.")

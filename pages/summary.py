@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import config
 from dashboard.analysis import segregation
 from dashboard.analysis import summary as s
-from dashboard.app import loaders, navigation, summary_page, widgets
+from dashboard.app import loaders, navigation, summary_page, url_state, widgets
 from dashboard.outputs import briefing, charts
 
 st.title("Summary and briefing")
@@ -15,34 +15,22 @@ st.markdown(
     "its table beside it, and the briefing for a local authority prints on one page."
 )
 schools_gdf = loaders.load_schools()
-kind = st.radio(
-    "Area",
-    ["England", "A region", "A local authority"],
-    horizontal=True,
-    key="summary_kind",
-    index=2,
-)
-if kind == "A region":
-    area = s.Area(
-        "region",
-        st.selectbox(
-            "Region", sorted(schools_gdf["region"].astype(str).unique()), key="summary_region"
-        ),
-    )
-elif kind == "A local authority":
-    las = sorted(schools_gdf["la_name"].astype(str).unique())
-    home = user.scope.home_la if user.scope.home_la in las else config.DEFAULT_LA
-    area = s.Area(
-        "la", st.selectbox("Local authority", las, index=las.index(home), key="summary_la")
-    )
+regions = sorted(schools_gdf["region"].astype(str).unique())
+las = sorted(schools_gdf["la_name"].astype(str).unique())
+settings = summary_page.settings(regions, las, user.scope.home_la)
+url_state.open_page(list(settings.values()))
+kind = st.radio("Area", list(summary_page.AREA_KINDS.values()), horizontal=True, key="summary_kind")
+if kind == summary_page.AREA_KINDS["region"]:
+    area = s.Area("region", st.selectbox("Region", regions, key="summary_region"))
+elif kind == summary_page.AREA_KINDS["la"]:
+    area = s.Area("la", st.selectbox("Local authority", las, key="summary_la"))
 else:
     area = s.Area("England", s.ENGLAND)
 threshold = st.sidebar.slider(
     "“Predominantly white” means at least this % White British",
     50,
     95,
-    80,
-    5,
+    step=5,
     key="summary_threshold",
 )
 include_demo = widgets.demo_toggle("summary_demo")
@@ -140,6 +128,8 @@ if area.kind == "la":
             column_config=summary_page.SIMILAR_COLUMNS,
         )
     others = ["(none)", *summary_page.other_las(schools_gdf, area.name)]
+    if st.session_state.get("summary_beside") not in others:  # it was the area itself
+        st.session_state["summary_beside"] = "(none)"
     beside = st.selectbox("Put another local authority beside it", others, key="summary_beside")
     second = None
     if beside != "(none)":
@@ -183,3 +173,5 @@ widgets.excel_download(
     file_name="summary_tables.xlsx",
     key="summary_excel",
 )
+url_state.keep(settings)
+url_state.write_settings(summary_page.shown_settings(settings, area.kind))

@@ -55,7 +55,7 @@ def test_officer_adds_a_link_and_sees_it_on_the_map(page, app_url, account_passw
     choose_option(page, "Local authority", "Worcestershire")
     frame = page.frame_locator(MAP_FRAME)
     frame.locator('body[data-schools-drawn="243"]').wait_for(state="attached", timeout=60_000)
-    frame.get_by_text("ethnicity link").wait_for(timeout=30_000)  # legend shows drawn links
+    page.get_by_text("ethnicity link").wait_for(timeout=30_000)  # legend shows drawn links
     map_frame = next(f for f in page.frames if "st_folium" in f.url)
     point = map_frame.evaluate("() => window.__atlasDots.pointOf(136925)")
     box = page.locator(MAP_FRAME).bounding_box()

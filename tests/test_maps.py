@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 import shapely
 
-from dashboard.data import map_files
+from dashboard import config
+from dashboard.data import embedded, map_files
 from dashboard.maps import assets, scales, school_map
 
 
@@ -48,12 +49,58 @@ def links_df() -> pd.DataFrame:
     )
 
 
+# Issue #12: classes at 50, 80, 90 and 95 %, darkest for the fewest White British pupils.
 @pytest.mark.parametrize(
     ("value", "colour"),
-    [(91.2, "#440154"), (80.0, "#440154"), (79.9, "#3b528b"), (5.0, "#fde725"), (None, "#bdbdbd")],
+    [
+        (96.0, "#fde725"),
+        (91.2, "#5ec962"),
+        (80.0, "#21918c"),
+        (79.9, "#3b528b"),
+        (5.0, "#440154"),
+        (None, "#bdbdbd"),
+    ],
 )
 def test_colours_for_known_values(value, colour):
     assert scales.scale_for("white_british_pct").colour_for(value) == colour
+
+
+def test_the_white_british_scale_resolves_the_top_half():
+    """Issue #12: the schools at least 80 % White British fall in three classes, not one."""
+    schools = embedded.read_schools()
+    shares = scales.scale_for("white_british_pct").shares(schools["white_british_pct"])
+    assert max(shares) < 30  # no class holds half of England's schools
+    assert sum(shares[2:]) > 45  # the predominantly white half, split in three
+
+
+def test_dark_classes_are_drawn_last_for_every_measure():
+    for measure in config.MEASURES:
+        scale = scales.scale_for(measure)
+        order = scale.draw_order()
+        assert order[0] == len(scale.colours)  # no data at the bottom
+        assert scale.colours[order[-1]] == config.PALETTE[-1]  # the darkest on top
+
+
+def test_link_lines_say_status_by_pattern_and_type_by_colour():
+    styles = {
+        (t, s): scales.link_style({"properties": {"type": t, "status": s}})
+        for t in ("ethnicity", "faith")
+        for s in config.STATUSES
+    }
+    assert styles["ethnicity", "active"]["dashArray"] is None
+    assert styles["ethnicity", "proposed"]["dashArray"] != styles["ethnicity", "ended"]["dashArray"]
+    assert styles["ethnicity", "ended"]["opacity"] < styles["ethnicity", "active"]["opacity"]
+    assert styles["faith", "active"]["color"] != styles["ethnicity", "active"]["color"]
+
+
+def test_legend_lists_only_the_drawn_link_types_and_statuses():
+    text = scales.legend_html(
+        "white_british_pct", link_types={"faith": 2}, link_statuses={"proposed": 1, "ended": 1}
+    )
+    assert "faith link" in text
+    assert "ethnicity link" not in text
+    assert "proposed (dashed line)" in text
+    assert "ended (faint dotted line)" in text
 
 
 def test_unknown_measure_is_refused():
@@ -136,3 +183,9 @@ def test_points_payload_keeps_order_and_nulls(schools_gdf):
     assert payload["urn"] == [100001, 100002, 100003]
     assert payload["white_british_pct"] == [912, 150, None]
     assert labels["name"][1] == "<script>alert(1)</script> Academy"  # raw: shown with textContent
+
+
+def test_links_carry_their_status_and_ended_ones_come_first(links_df, schools_gdf):
+    links = links_df.assign(status=["active", "proposed", "ended"])
+    features = school_map.links_to_geojson(links, schools_gdf)["features"]
+    assert [f["properties"]["status"] for f in features] == ["ended", "active"]

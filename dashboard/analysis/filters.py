@@ -11,7 +11,11 @@ import pandas as pd
 
 from dashboard import config
 
-# Plain-word bands on the same edges as the map's colour classes.
+# Plain-word bands of the Diversity and Free school meals filters, on the edges of the
+# map's colour classes for those measures (config.MEASURE_BINS), so one band picked in a
+# filter is one colour on the map. The White British classes (50, 80, 90, 95 %, chosen
+# from the data's distribution) have no filter: the "predominantly white" slider and the
+# Gaps view already cut on that measure.
 DIVERSITY_BANDS = ("very low", "low", "medium", "high", "very high")
 FSM_BANDS = ("under 10 %", "10 to 20 %", "20 to 30 %", "30 to 40 %", "40 % or more")
 LINK_STATUS_OPTIONS = ("any", "linked", "not linked")

@@ -14,7 +14,7 @@ from dashboard.analysis import gaps, pairing, plan_review
 from dashboard.analysis.ages import AGE_RULE
 from dashboard.analysis.partners import PartnerIndex, Scoring
 from dashboard.analysis.plan_purposes import PURPOSES
-from dashboard.app import text
+from dashboard.app import text, url_state
 from dashboard.app.widgets import NUMBER, columns
 from dashboard.register import store
 from dashboard.register.auth import User
@@ -274,3 +274,21 @@ def chosen_or_all(chosen: pd.DataFrame, pairs: pd.DataFrame) -> tuple[pd.DataFra
 def candidate_urns(schools_df: pd.DataFrame, las: Sequence[str]) -> list[int]:
     """URNs of the schools in these LAs (where partners are looked for)."""
     return schools_df.loc[schools_df["la_name"].isin(list(las)), "urn"].astype(int).tolist()
+
+
+def settings(las: list[str]) -> list[url_state.Setting]:
+    """The page's view settings, for the URL and page switches."""
+    return [
+        url_state.Setting(
+            "gaps_threshold",
+            "threshold",
+            int(config.PREDOMINANTLY_WHITE_PCT),
+            url_state.THRESHOLD_CHOICES,
+        ),
+        url_state.Setting("gaps_demo", "demo", False, url_state.FLAG),
+        url_state.Setting("gaps_la", "la", "Worcestershire", las),
+        url_state.Setting("gaps_plan_purpose", "plan", next(iter(PURPOSES)), PURPOSES),
+        url_state.Setting("gaps_plan_km", "km", int(config.DEFAULT_MAX_KM), range(1, 101)),
+        url_state.Setting("gaps_plan_cap", "cap", config.PLAN_PARTNER_CAP, range(1, 6)),
+        url_state.Setting("gaps_plan_selective", "selective", False, url_state.FLAG),
+    ]

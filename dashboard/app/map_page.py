@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.analysis import profiles
-from dashboard.app.text import md_escape
+from dashboard.app import widgets
+from dashboard.app.text import md_escape, pct
 from dashboard.maps import view
 from dashboard.register import visibility
 from dashboard.register.auth import User
@@ -26,6 +27,32 @@ def selected_school(prefix: str, clicked: dict | None, table_df: pd.DataFrame) -
     return state.get(f"{prefix}_selected")
 
 
+# Plain headings for a school's links (profiles.links_table's columns).
+LINK_COLUMNS = widgets.columns(
+    "partner",
+    "status",
+    "mode",
+    "meetings_this_year",
+    "source",
+    where="Where",
+    types="Types",
+)
+
+
+def selected_line(schools_df: pd.DataFrame, urn: int) -> None:
+    """One line under the map naming the picked school, so a phone shows it at once."""
+    rows = schools_df[schools_df["urn"] == urn]
+    if rows.empty:
+        return
+    school = rows.iloc[0]
+    st.markdown(
+        f"**Selected: {md_escape(school['school_name'])}** (URN {urn}) · "
+        f"{pct(school['white_british_pct'])} White British · {md_escape(school['phase'])} · "
+        f"{md_escape(school['la_name'])}. Its details are beside the map (below it on a "
+        "phone)."
+    )
+
+
 def links_summary(links_df: pd.DataFrame, schools_df: pd.DataFrame, urn: int) -> pd.DataFrame:
     """A school's links as the viewer may see them (:mod:`dashboard.register.visibility`).
 
@@ -40,7 +67,12 @@ def links_summary(links_df: pd.DataFrame, schools_df: pd.DataFrame, urn: int) ->
         st.markdown(f"**Active links:** {counted}. {COUNTS_NOTE}")
     if not table.empty:
         st.markdown(f"**Links ({len(table)})**")
-        st.dataframe(table.drop(columns=["link_id"]), hide_index=True, width="stretch")
+        st.dataframe(
+            table.drop(columns=["link_id"]),
+            hide_index=True,
+            width="stretch",
+            column_config=LINK_COLUMNS,
+        )
     return table
 
 
@@ -58,12 +90,12 @@ def school_details(schools_df: pd.DataFrame, links_df: pd.DataFrame, urn: int) -
     with st.container(border=True):
         st.markdown(f"#### {md_escape(name)}")
         st.dataframe(
-            pd.DataFrame({"": list(profile), "value": [str(v) for v in profile.values()]}),
+            pd.DataFrame({"fact": list(profile), "value": [str(v) for v in profile.values()]}),
             hide_index=True,
             width="stretch",
             column_config={
-                "": st.column_config.TextColumn("About the school", width="medium"),
-                "value": st.column_config.TextColumn(""),
+                "fact": st.column_config.TextColumn("About the school", width="medium"),
+                "value": st.column_config.TextColumn("Value"),
             },
         )
         links_summary(links_df, schools_df, urn)

@@ -90,6 +90,20 @@ def _run_navigation() -> None:
     navigation.run()
 
 
+_PAGE, _ARRIVED = "_atlas_page", "_atlas_arrived"
+
+
+def arrived() -> bool:
+    """True on the first run of a visit to a page (the previous run was another page).
+
+    Set by :func:`guard_page`, the first call of every page.
+
+    A page's widget values are forgotten by then: :mod:`dashboard.app.url_state`
+    gives them back.
+    """
+    return bool(st.session_state.get(_ARRIVED, True))
+
+
 def _label(path: str, user: User) -> str:
     title = PAGES[path][1]
     return "Sign out" if path == SIGN_IN_PAGE and user.role != auth.PUBLIC else title
@@ -172,6 +186,10 @@ def guard_page(path: str) -> User:
         # point has declared the navigation: go through the entry point first.
         kept = {key: st.query_params.get_all(key) for key in st.query_params}
         st.switch_page("streamlit_app.py", query_params={**kept, "goto": page})
+    # Every page comes through here first, so this tells a page's first run of a visit.
+    state = st.session_state
+    state[_ARRIVED] = state.get(_PAGE) != page
+    state[_PAGE] = page
     user = current_user()
     if page not in allowed_pages(user.role):
         st.warning(refusal(page, user.role), icon=":material/lock:")

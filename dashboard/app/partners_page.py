@@ -2,12 +2,49 @@
 
 from __future__ import annotations
 
+from collections.abc import Container
+
 import pandas as pd
 import streamlit as st
 
-from dashboard.analysis import partner_notes
-from dashboard.app import text
+from dashboard import config
+from dashboard.analysis import filters, partner_notes
+from dashboard.app import text, url_state
 from dashboard.app.widgets import COLUMN_SETTINGS, NUMBER, columns
+
+# The page's view settings (the chosen school goes in the URL as ?school=URN).
+SETTINGS = [
+    url_state.Setting("partners_km", "km", int(config.DEFAULT_MAX_KM), range(0, 101)),
+    url_state.Setting("partners_same_phase", "same_ages", True, url_state.FLAG),
+    url_state.Setting("partners_w_ethnicity", "w_ethnicity", 6, range(11)),
+    url_state.Setting("partners_w_faith", "w_faith", 2, range(11)),
+    url_state.Setting("partners_w_social", "w_social", 2, range(11)),
+    url_state.Setting("partners_demo", "demo", False, url_state.FLAG),
+]
+# The school picker's widgets (kept across page switches, like the settings).
+PICKER_KEYS = ("partners_school_search", "partners_school_choice")
+
+
+def requested_school(known_urns: Container[int], *, arrived: bool) -> int | None:
+    """The school named in the URL (?school=URN), or None.
+
+    On arrival with a school in the URL (a shared link, or "Find partners for this
+    school" on the map), a search kept from an earlier visit is cleared, so the
+    named school is the one shown.
+    """
+    given = st.query_params.get("school")
+    if given is None:
+        return None
+    urn = filters.ascii_number(given)
+    if urn is None or urn not in known_urns:
+        if arrived:
+            st.info(f"The link names no school in the atlas (school={text.md_escape(given)}).")
+        return None
+    if arrived:
+        for key in PICKER_KEYS:
+            st.session_state.pop(key, None)
+    return urn
+
 
 PARTNER_COLUMNS = columns(
     *(c for c in partner_notes.FINDER_COLUMNS if c in COLUMN_SETTINGS),

@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import config
 from dashboard.analysis import briefs, exposure
-from dashboard.app import loaders
+from dashboard.app import loaders, url_state
 from dashboard.app.text import md_escape, pct
 from dashboard.app.widgets import NUMBER, columns
 from dashboard.outputs import briefing
@@ -174,3 +174,46 @@ def side_by_side(first: briefs.AreaBrief, second: briefs.AreaBrief) -> pd.DataFr
 def other_las(schools_df: pd.DataFrame, la_name: str) -> list[str]:
     """Every LA but ``la_name``, sorted (what it can be put beside)."""
     return sorted(set(schools_df["la_name"].astype(str)) - {la_name})
+
+
+# The area radio's options, and their words in the URL (?area=la&la=Worcestershire).
+AREA_KINDS = {"england": "England", "region": "A region", "la": "A local authority"}
+
+
+def settings(
+    regions: list[str], las: list[str], home_la: str | None = None
+) -> dict[str, url_state.Setting]:
+    """The page's view settings, by widget key, for the URL and page switches.
+
+    The LA starts as the visitor's own council (``home_la``), else the default one.
+    """
+    start_la = home_la if home_la in las else config.DEFAULT_LA
+    found = [
+        url_state.Setting(
+            "summary_kind", "area", AREA_KINDS["la"], AREA_KINDS.values(), AREA_KINDS
+        ),
+        url_state.Setting("summary_region", "region", regions[0], regions),
+        url_state.Setting("summary_la", "la", start_la, las),
+        url_state.Setting(
+            "summary_threshold",
+            "threshold",
+            int(config.PREDOMINANTLY_WHITE_PCT),
+            url_state.THRESHOLD_CHOICES,
+        ),
+        url_state.Setting("summary_demo", "demo", False, url_state.FLAG),
+        url_state.Setting("summary_phase", "phase", "Primary", ("Primary", "Secondary")),
+        url_state.Setting("summary_beside", "beside", "(none)", ["(none)", *las]),
+    ]
+    return {s.key: s for s in found}
+
+
+def shown_settings(
+    all_settings: dict[str, url_state.Setting], area_kind: str
+) -> list[url_state.Setting]:
+    """The settings the page shows for an area kind (a region's name only for a region)."""
+    hidden = {
+        "region": {"summary_la", "summary_beside"},
+        "la": {"summary_region"},
+        "England": {"summary_region", "summary_la", "summary_beside"},
+    }[area_kind]
+    return [s for key, s in all_settings.items() if key not in hidden]

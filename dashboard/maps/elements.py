@@ -52,11 +52,6 @@ def school_points(options: dict) -> AtlasCall:
     return AtlasCall("schoolPoints", options)
 
 
-def legend(legend_html: str) -> AtlasCall:
-    """A legend that lives and dies with its feature group."""
-    return AtlasCall("legend", legend_html)
-
-
 def fit_bounds(bounds: list[list[float]], *, padding_px: int = 30, max_zoom: int = 13) -> AtlasCall:
     """Fit the map to ``[[lat, lon], …]`` now, and again once the frame has its height."""
     return AtlasCall(

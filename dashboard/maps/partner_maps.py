@@ -146,8 +146,10 @@ def build_plan_map(
         a, b = points.loc[int(row.urn)], points.loc[int(row.partner_urn)]
         folium.PolyLine(
             [(a.y, a.x), (b.y, b.x)],
-            color=scales.LINK_COLOUR,
-            weight=2,
+            # Pairs in a plan are proposals: dashed, as proposed links are on the main map.
+            color=scales.LINK_COLOURS["ethnicity"],
+            weight=2.5,
+            dash_array=scales.LINK_STATUS_STYLES["proposed"]["dashArray"],
             tooltip=folium.Tooltip(html.escape(f"{row.school_name} ↔ {row.partner_name}")),
         ).add_to(m)
         _school_marker(

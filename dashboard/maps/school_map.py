@@ -1,4 +1,4 @@
-"""The officers' map of England: base map, school points, LA shading, links and legend.
+"""The officers' map of England: base map, school points, LA shading and links.
 
 Large data never goes into the map's HTML: the school points and boundaries are
 static JSON files (see :mod:`dashboard.data.map_files`) that the browser fetches
@@ -108,14 +108,16 @@ def build_school_layers(
     white_las: Sequence[str],
     threshold_pct: float = config.PREDOMINANTLY_WHITE_PCT,
     links_geojson: dict | None = None,
-    links_are_demo: bool = False,
     selected: tuple[float, float] | None = None,
     fit: bool = False,
     static_url: str = assets.COMPONENT_STATIC_URL,
     data_version: str = "",
     test_hooks: bool = config.TEST_HOOKS,
 ) -> list[folium.FeatureGroup]:
-    """The map's changing layers: LA shading, school points, links, legend, selection.
+    """The map's changing layers: LA shading, school points, links and the selection.
+
+    The legend is not drawn on the map, where it would hide schools: the page shows
+    :func:`dashboard.maps.scales.legend_html` beside it.
 
     Parameters
     ----------
@@ -129,11 +131,9 @@ def build_school_layers(
     white_las : sequence of str
         ONS codes of predominantly white LAs (outlined).
     threshold_pct : float
-        Threshold used for ``white_las``, for the legend.
+        Threshold used for ``white_las`` (kept so the inputs also feed the legend).
     links_geojson : dict or None
         FeatureCollection of link lines (see :func:`links_to_geojson`).
-    links_are_demo : bool
-        Whether the links are illustrative demo data.
     selected : (lat, lon) or None
         A school to ring.
     fit : bool
@@ -179,26 +179,20 @@ def build_school_layers(
             "bins": list(scale.bins),
             "colours": list(scale.colours),
             "noData": config.NO_DATA_COLOUR,
+            "order": scale.draw_order(),
             "fit": fit,
             "testHooks": test_hooks,
         }
     ).add_to(points)
-    elements.legend(
-        scales.legend_html(
-            measure,
-            threshold_pct=threshold_pct,
-            show_links=bool(links_geojson and links_geojson["features"]),
-            links_are_demo=links_are_demo,
-        )
-    ).add_to(points)
     groups = [shading, points]
     if links_geojson is not None and links_geojson["features"]:
         lines = folium.FeatureGroup(name="Links", control=False)
-        folium.GeoJson(
-            links_geojson,
-            style_function=scales.link_style,
-            tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
-        ).add_to(lines)
+        # Lines take no clicks: a line ends on its school's dot, and a tap there (with a
+        # finger's tolerance) went to the line, so the school did not open. Each school's
+        # links are listed in its details instead.
+        folium.GeoJson(links_geojson, style_function=scales.link_style, interactive=False).add_to(
+            lines
+        )
         groups.append(lines)
     if selected is not None:
         ring = folium.FeatureGroup(name="Selected school", control=False)
@@ -224,11 +218,13 @@ def links_to_geojson(links_df: pd.DataFrame, schools_df: pd.DataFrame) -> dict:
     -------
     dict
         GeoJSON FeatureCollection of LineStrings with properties ``link_id``,
-        ``type`` (main link type) and ``label`` (escaped text).
+        ``type`` (main link type), ``status`` and ``label`` (escaped text). Ended
+        links come first, so live ones are drawn over them.
     """
     located = schools_df.set_index("urn")
     features = []
-    for link in links_df.itertuples(index=False):
+    ended_first = links_df.sort_values("status", key=lambda s: s != "ended", kind="stable")
+    for link in ended_first.itertuples(index=False):
         if pd.isna(link.partner_urn):
             continue
         a, b = int(link.school_urn), int(link.partner_urn)
@@ -252,7 +248,8 @@ def links_to_geojson(links_df: pd.DataFrame, schools_df: pd.DataFrame) -> dict:
                 },
                 "properties": {
                     "link_id": int(link.link_id),
-                    "type": types[0] if types[0] in scales.LINK_DASHES else "other",
+                    "type": types[0] if types[0] in scales.LINK_COLOURS else "other",
+                    "status": str(link.status),
                     "label": html.escape(label),
                 },
             }

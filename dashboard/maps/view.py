@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import pandas as pd
 
 from dashboard import config
 from dashboard.analysis import gaps, metrics
 from dashboard.data import map_files
-from dashboard.maps import school_map
+from dashboard.maps import scales, school_map
 
 FOCUS_OPTIONS = {
     "all": "All schools",
@@ -126,7 +127,7 @@ def build_map_inputs(
     threshold_pct : float
         "Predominantly white" threshold for the LA outlines.
     links_df : pandas.DataFrame
-        Links to draw (only those between shown schools, and not ended).
+        Links; those touching a shown school are drawn (ended ones faintly).
     fit : bool
         Zoom to the shown schools.
     selected_urn : int or None
@@ -146,8 +147,9 @@ def build_map_inputs(
         )
     white = metrics.flag_predominantly_white(summary["white_british_pct"], threshold_pct)
     shown_urns = set(shown_df["urn"].tolist())
-    live = links_df[links_df["status"] != "ended"]
-    drawn = live[live["school_urn"].isin(shown_urns) | live["partner_urn"].isin(shown_urns)]
+    drawn = links_df[
+        links_df["school_urn"].isin(shown_urns) | links_df["partner_urn"].isin(shown_urns)
+    ]
     selected = None
     if selected_urn is not None:
         row = schools_df[schools_df["urn"] == selected_urn]
@@ -163,6 +165,37 @@ def build_map_inputs(
         "fit": fit,
         "selected": selected,
     }
+
+
+def map_legend(schools_df: pd.DataFrame, inputs: dict, *, links_are_demo: bool = False) -> str:
+    """The legend shown beside the map, for the inputs of :func:`build_map_inputs`.
+
+    Parameters
+    ----------
+    schools_df : pandas.DataFrame
+        The full schools table (each class's share of England's schools).
+    inputs : dict
+        From :func:`build_map_inputs`.
+    links_are_demo : bool
+        Whether the drawn links are illustrative.
+
+    Returns
+    -------
+    str
+        Safe HTML from :func:`dashboard.maps.scales.legend_html`.
+    """
+    measure = inputs["measure"]
+    features = (inputs["links_geojson"] or {"features": []})["features"]
+    types = Counter(f["properties"]["type"] for f in features)
+    statuses = Counter(f["properties"]["status"] for f in features)
+    return scales.legend_html(
+        measure,
+        threshold_pct=inputs["threshold_pct"],
+        shares=scales.scale_for(measure).shares(schools_df[measure].astype(float)),
+        link_types=types or None,
+        link_statuses=statuses or None,
+        links_are_demo=links_are_demo,
+    )
 
 
 TOOLTIP_URN = re.compile(r"URN\s+(\d{6})")

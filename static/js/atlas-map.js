@@ -43,6 +43,36 @@
     return i;
   }
 
+  /* The order classes are painted in, bottom first: o.order from the colour scale
+   * (no data, then light to dark, so the rarer dark classes end up on top), or by
+   * class index when it is missing or does not name every class exactly once. */
+  function paintOrder(order, nClasses) {
+    var all = [];
+    for (var k = 0; k <= nClasses; k++) { all.push(k); }
+    if (!order || order.length !== all.length) { return [nClasses].concat(all.slice(0, -1)); }
+    var seen = {};
+    for (var j = 0; j < order.length; j++) {
+      if (order[j] < 0 || order[j] > nClasses || seen[order[j]]) {
+        return [nClasses].concat(all.slice(0, -1));
+      }
+      seen[order[j]] = true;
+    }
+    return order.slice();
+  }
+
+  /* Which drawn dot a pointer at pt means: of the dots under it, the one painted on
+   * top (highest rank); else the nearest within r + 3 px (small targets on touch
+   * screens); -1 for none. xs, ys are pixels, rank the paint position of each dot. */
+  function pickDot(xs, ys, rank, pt, r) {
+    var best = -1, bestD = (r + 3) * (r + 3), top = -1, topRank = -1;
+    for (var j = 0; j < xs.length; j++) {
+      var dx = xs[j] - pt.x, dy = ys[j] - pt.y, dd = dx * dx + dy * dy;
+      if (dd <= r * r && rank[j] > topRank) { top = j; topRank = rank[j]; }
+      if (dd < bestD) { best = j; bestD = dd; }
+    }
+    return top >= 0 ? top : best;
+  }
+
   /* Positions of the set bits of a base64 mask (least significant bit first in each
    * byte), as written by dashboard/data/map_files.encode_mask; null means all n. */
   function decodeMask(mask, n) {
@@ -96,10 +126,18 @@
     return [[s, w], [n, e]];
   }
 
+  /* Room fitBounds leaves at the map's edges (pixels): the zoom buttons sit at the top
+   * left and the scale and attribution along the bottom, and no school may hide under
+   * them or sit where a click would miss it. */
+  var FIT_TOP_LEFT = [52, 24], FIT_BOTTOM_RIGHT = [24, 36];
+
   /* Fit the map to o.bounds now and again when st_folium gives its frame the final
    * height (the component sizes the frame after the map is made). */
   function fitTo(map, o) {
-    var settings = {padding: o.padding, maxZoom: o.maxZoom, animate: false};
+    var extra = o.padding || [0, 0];
+    var settings = {maxZoom: o.maxZoom, animate: false,
+      paddingTopLeft: [FIT_TOP_LEFT[0] + extra[0], FIT_TOP_LEFT[1] + extra[1]],
+      paddingBottomRight: [FIT_BOTTOM_RIGHT[0] + extra[0], FIT_BOTTOM_RIGHT[1] + extra[1]]};
     function fit() {
       map.invalidateSize({animate: false});
       map.fitBounds(o.bounds, settings);
@@ -115,8 +153,22 @@
     return el;
   }
 
+  /* Leaflet focuses the map on mousedown (for its keyboard controls). Focusing a frame
+   * that is partly off screen scrolls the page, so the map moved under the pointer
+   * between press and release and the first click near an edge missed: focus it
+   * without scrolling instead. */
+  function focusWithoutScrolling(map) {
+    if (!map.keyboard) { return; }
+    map.keyboard.disable();
+    map.keyboard._onMouseDown = function () {
+      if (!this._focused) { map.getContainer().focus({preventScroll: true}); }
+    };
+    map.keyboard.enable();
+  }
+
   /* The nine regions: white land under the tiles and dark outlines above the shading. */
   function regionOutlines(map, url) {
+    focusWithoutScrolling(map);
     // Land sits under the tiles (z 150 < 200): hidden when tiles load, shown when they fail.
     map.createPane("atlasLand").style.zIndex = 150;
     map.createPane("atlasRegions").style.zIndex = 390;
@@ -187,8 +239,13 @@
         this._d = d;
         this._idx = idx;
         this._cls = new Uint8Array(idx.length);
+        this._order = paintOrder(o.order, o.colours.length);
+        var rankOf = [];
+        this._order.forEach(function (k, position) { rankOf[k] = position; });
+        this._rank = new Uint8Array(idx.length);
         for (var j = 0; j < idx.length; j++) {
           this._cls[j] = Math.min(classOf(valueOf(d, o.measure, idx[j]), o.bins), o.colours.length);
+          this._rank[j] = rankOf[this._cls[j]];
         }
         this._x = new Float32Array(idx.length);
         this._y = new Float32Array(idx.length);
@@ -239,8 +296,10 @@
         var stroke = n <= 5000;
         ctx.lineWidth = 0.8;
         ctx.strokeStyle = "#222";
-        // One path per colour class: a few fills instead of thousands.
-        for (var k = 0; k < colours.length; k++) {
+        // One path per colour class (a few fills instead of thousands), painted in
+        // this._order so the rarer, darker classes are never buried under common ones.
+        for (var q = 0; q < this._order.length; q++) {
+          var k = this._order[q];
           ctx.beginPath();
           for (var m = 0; m < n; m++) {
             if (this._cls[m] !== k) { continue; }
@@ -255,13 +314,16 @@
         }
         c.style.visibility = "visible";
       },
-      _hit: function (pt) {
-        var best = -1, bestD = (this._r + 3) * (this._r + 3);
+      _hit: function (pt) { return pickDot(this._x, this._y, this._rank, pt, this._r); },
+      drawn: function () {  // [x, y, urn] of every dot inside the map (for browser tests)
+        var size = this._map.getSize(), out = [];
         for (var j = 0; j < this._idx.length; j++) {
-          var dx = this._x[j] - pt.x, dy = this._y[j] - pt.y, dd = dx * dx + dy * dy;
-          if (dd <= bestD) { best = j; bestD = dd; }
+          var x = this._x[j], y = this._y[j];
+          if (x >= 0 && y >= 0 && x <= size.x && y <= size.y) {
+            out.push([x, y, this._d.urn[this._idx[j]]]);
+          }
         }
-        return best;
+        return out;
       },
       pointOf: function (urn) {  // container pixel of a drawn school, or null
         for (var j = 0; j < this._idx.length; j++) {
@@ -296,7 +358,7 @@
       var idx = decodeMask(o.mask, d.n), dots = new Dots(d, idx);
       group.addLayer(dots);
       var map = group._map, bounds = boundsOf(d, idx);
-      if (o.fit && map && bounds) { fitTo(map, {bounds: bounds, padding: [20, 20], maxZoom: 12}); }
+      if (o.fit && map && bounds) { fitTo(map, {bounds: bounds, maxZoom: 12}); }
       if (o.testHooks) { exposeForTests(dots, idx.length); }
       // Names are only needed for tooltips: fetch them once the dots are up.
       fetchOnce(o.labelsUrl).then(function (l) { labels = l; });
@@ -325,23 +387,6 @@
     });
   }
 
-  /* A legend control that lives and dies with its feature group. */
-  function legend(group, html) {
-    var control = L.control({position: "topright"});
-    control.onAdd = function () {
-      var box = L.DomUtil.create("div", "atlas-legend");
-      box.setAttribute("role", "region");
-      box.setAttribute("aria-label", "Map legend");
-      // A <details> box: open by default, folds away on small screens. The HTML is
-      // built (and escaped) by dashboard/maps/scales.legend_html.
-      box.innerHTML = "<details open><summary><b>Legend</b></summary>" + html + "</details>";
-      L.DomEvent.disableClickPropagation(box);
-      return box;
-    };
-    group.on("add", function () { control.addTo(group._map); });
-    group.on("remove", function () { control.remove(); });
-  }
-
   /* Start fetching the data files named in this script's own URL (?files=a,b&v=...). */
   function prefetchFromScript(script) {
     if (!script || !script.src) { return; }
@@ -356,6 +401,8 @@
   return {
     fetchOnce: fetchOnce,
     classOf: classOf,
+    paintOrder: paintOrder,
+    pickDot: pickDot,
     decodeMask: decodeMask,
     decodePoints: decodePoints,
     valueOf: valueOf,
@@ -364,7 +411,6 @@
     regionOutlines: regionOutlines,
     laShading: laShading,
     schoolPoints: schoolPoints,
-    legend: legend,
     prefetchFromScript: prefetchFromScript
   };
 });

@@ -53,3 +53,30 @@ test("boundsOf spans the chosen schools only", () => {
   assert.deepEqual(atlasMap.boundsOf(d, [0, 1]), [[52, -2], [53, -1]]);
   assert.equal(atlasMap.boundsOf(d, []), null);
 });
+
+test("paintOrder keeps the scale's order: no data first, the dark classes last", () => {
+  // White British share: class 0 (under 50 %) is darkest, so it is painted last.
+  assert.deepEqual(atlasMap.paintOrder([5, 4, 3, 2, 1, 0], 5), [5, 4, 3, 2, 1, 0]);
+});
+
+test("paintOrder falls back to class order when the given order is incomplete", () => {
+  assert.deepEqual(atlasMap.paintOrder(undefined, 3), [3, 0, 1, 2]);
+  assert.deepEqual(atlasMap.paintOrder([3, 0, 0, 2], 3), [3, 0, 1, 2]);
+  assert.deepEqual(atlasMap.paintOrder([3, 0, 9, 2], 3), [3, 0, 1, 2]);
+});
+
+test("pickDot takes the dot painted on top among overlapping ones", () => {
+  // Two dots under the pointer: the one ranked higher (painted later) wins, even if
+  // the other is nearer, because it is the one the user sees.
+  const xs = [10, 11, 40];
+  const ys = [10, 10, 40];
+  assert.equal(atlasMap.pickDot(xs, ys, [5, 1, 0], { x: 11, y: 10 }, 3), 0);
+  assert.equal(atlasMap.pickDot(xs, ys, [1, 5, 0], { x: 10, y: 10 }, 3), 1);
+});
+
+test("pickDot takes the nearest dot just outside the radius, or none", () => {
+  const xs = [10, 40];
+  const ys = [10, 40];
+  assert.equal(atlasMap.pickDot(xs, ys, [0, 0], { x: 15, y: 10 }, 3), 0);
+  assert.equal(atlasMap.pickDot(xs, ys, [0, 0], { x: 25, y: 25 }, 3), -1);
+});
