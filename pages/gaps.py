@@ -118,6 +118,17 @@ with tab_plan:
     needing = plan_purposes.schools_needing(
         chosen_purpose, schools_gdf[in_la], status_df[in_la], links_df, threshold_pct=threshold
     )
+    waiting = plan_purposes.schools_with(chosen_purpose, links_df, "proposed") & set(
+        schools_gdf.loc[in_la, "urn"].astype(int)
+    )
+    if waiting:
+        st.caption(
+            f"{len(waiting)} school(s) here already have a proposed "
+            f"{chosen_purpose.label.lower()} link, so the plan leaves them out until it is "
+            "active or ended (see the register)."
+        )
+    if st.session_state.get(gaps_page.PLAN_KEY):
+        st.caption("Making the plan again starts a new review: the ticks and swaps below are lost.")
     if st.button(
         f"Make the {chosen_purpose.label.lower()} plan for {len(needing)} schools",
         type="primary",
@@ -225,12 +236,14 @@ with tab_plan:
                             plan.purpose,
                         )
                     except (RegisterError, PermissionDeniedError) as exc:
-                        st.error(text.md_escape(str(exc)))
+                        st.error("No links were added. " + text.md_escape(str(exc)))
                     else:
                         saved.ticked = set()
                         saved.version += 1
                         widgets.flash(
-                            f"{added} proposed link(s) added to the register.", "gaps_plan"
+                            f"{added} proposed link{'' if added == 1 else 's'} added to the "
+                            "register.",
+                            "gaps_plan",
                         )
                 if no.button("Cancel", key="gaps_plan_cancel"):
                     saved.confirming = False

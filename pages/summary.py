@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import config
 from dashboard.analysis import segregation
 from dashboard.analysis import summary as s
-from dashboard.app import loaders, navigation, summary_page, url_state, widgets
+from dashboard.app import loaders, navigation, shown_tables, summary_page, url_state, widgets
 from dashboard.outputs import briefing, charts
 
 st.title("Summary and briefing")
@@ -167,9 +167,20 @@ if area.kind == "la":
         key="summary_pdf",
         primary=True,
     )
+shown_as = {
+    "Links by type": summary_page.TYPE_COLUMNS,
+    "Links by term": summary_page.GROWTH_COLUMNS,
+    "Segregation": summary_page.INDEX_COLUMNS,
+    "Comparison": summary_page.COMPARISON_COLUMNS,
+    "Similar LAs": summary_page.SIMILAR_COLUMNS,
+    "Measures": summary_page.MEASURE_COLUMNS,
+    "Side by side": summary_page.SIDE_BY_SIDE_COLUMNS,
+}
 widgets.excel_download(
     "Download every table (Excel)",
-    tables,
+    lambda: {
+        name: shown_tables.as_shown(frame, shown_as.get(name)) for name, frame in tables.items()
+    },
     file_name="summary_tables.xlsx",
     key="summary_excel",
 )

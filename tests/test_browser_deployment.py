@@ -118,7 +118,8 @@ def test_two_servers_behind_haproxy(chromium, deployment):
         sign_in(cabinet, proxy, "worcs_cabinet", password, "map")
         frame = cabinet.frame_locator(MAP_FRAME)
         frame.locator('body[data-schools-drawn="243"]').wait_for(state="attached", timeout=60_000)
-        assert frame.get_by_text("ethnicity link").count() == 0
+        # The legend, under the map, lists the link types drawn.
+        assert cabinet.get_by_text("ethnicity link").count() == 0
         assert _server_of(cabinet_ctx) == other
 
         # The officer adds a link across the boundary; the cabinet member sees it after a rerun.
@@ -132,7 +133,7 @@ def test_two_servers_behind_haproxy(chromium, deployment):
         wait_text(officer, "added.")
         across = bham_only.link_id + 1
         choose_option(cabinet, "Colour schools by", "Free school meals")
-        frame.get_by_text("ethnicity link").wait_for(timeout=60_000)
+        cabinet.get_by_text("ethnicity link").wait_for(timeout=60_000)
 
         # A Birmingham-only link is not offered, and the link cannot be moved to Birmingham.
         open_tab(officer, "Edit or end a link")

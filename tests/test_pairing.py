@@ -268,3 +268,28 @@ def test_mail_merge_has_a_letter_for_each_school_of_each_pair(worcestershire):
     assert set(letters["Letter to"]) == set(chosen["school_name"]) | set(chosen["partner_name"])
     assert letters["Postcode"].str.len().gt(0).all()
     assert letters["Kind of link"].str.contains("ethnic mix").all()
+
+
+def test_a_school_already_proposed_a_partner_is_left_out_of_the_next_plan():
+    """Found by a user: making the plan again offered the pairs just added, and a school
+    with a proposed partner a second one."""
+    schools = embedded.read_schools()
+    inside = schools[schools["la_name"] == "Worcestershire"]
+    empty = pd.DataFrame(columns=model.LINK_COLUMNS)
+    status = gaps.link_status_by_school(schools, empty).loc[inside.index]
+    first = pp.schools_needing(pp.PURPOSES["ethnicity"], inside, status, empty)
+    school, partner = int(first["urn"].iloc[0]), 999_999
+    proposed = pd.DataFrame(
+        [
+            {
+                "school_urn": school,
+                "partner_urn": partner,
+                "status": "proposed",
+                "link_types": ("ethnicity",),
+            }
+        ]
+    ).reindex(columns=model.LINK_COLUMNS)
+    again = pp.schools_needing(pp.PURPOSES["ethnicity"], inside, status, proposed)
+    assert set(first["urn"]) - set(again["urn"]) == {school}
+    faith = proposed.assign(link_types=[("faith",)])
+    assert len(pp.schools_needing(pp.PURPOSES["ethnicity"], inside, status, faith)) == len(first)

@@ -96,7 +96,16 @@ def test_failures_make_the_next_attempts_wait_longer(client):
 
 def test_next_can_only_name_a_page_of_the_atlas(client):
     reply = _post(client, "ann", PASSWORD, next_page="https://evil.example/")
-    assert reply.headers["location"] == "../"
+    assert reply.headers["location"] == "../map"  # an officer's first page
+
+
+def test_with_no_page_asked_for_each_role_opens_on_its_own_page(client):
+    engine = register_engine.open_register()
+    accounts.create_user(engine, "cllr", PASSWORD, role="cabinet", display_name="Cllr")
+    accounts.create_user(engine, "head", PASSWORD, role="school", school_urn=136925)
+    engine.dispose()
+    assert _post(client, "cllr", PASSWORD, next_page="").headers["location"] == "../summary"
+    assert _post(client, "head", PASSWORD, next_page="").headers["location"] == "../partners"
 
 
 def test_signing_out_ends_the_session_on_the_server(client):

@@ -108,6 +108,9 @@ def rank_notes(ranked_df: pd.DataFrame) -> pd.Series:
     >>> print(rank_notes(ranked).tolist()[0].replace(", because", ",\nbecause"))
     Above #2, which differs more (0.32 against 0.24),
     because it is 21 km nearer and #2 already has 2 links.
+    >>> close = ranked.assign(contrast=[0.319, 0.322])
+    >>> rank_notes(close).tolist()[0].split(")")[0]
+    'Above #2, which differs more (0.322 against 0.319'
     """
     notes = []
     for pos, row in enumerate(ranked_df.itertuples(index=False)):
@@ -125,9 +128,11 @@ def rank_notes(ranked_df: pd.DataFrame) -> pd.Series:
             reasons.append(
                 f"#{int(other['rank'])} already has {count} link{'s' if count != 1 else ''}"
             )
+        # Enough decimals that "differs more" never reads as "0.32 against 0.32".
+        digits = 2 if round(other["contrast"], 2) != round(row.contrast, 2) else 3
         notes.append(
-            f"Above #{int(other['rank'])}, which differs more ({other['contrast']:.2f} against "
-            f"{row.contrast:.2f}), because {' and '.join(reasons)}."
+            f"Above #{int(other['rank'])}, which differs more ({other['contrast']:.{digits}f} "
+            f"against {row.contrast:.{digits}f}), because {' and '.join(reasons)}."
         )
     return pd.Series(notes, index=ranked_df.index, dtype=object)
 

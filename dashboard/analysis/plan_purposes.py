@@ -145,6 +145,23 @@ MISSING_FIGURES = {
 }
 
 
+def schools_with(purpose: Purpose, links_df: pd.DataFrame, status: str) -> set[int]:
+    """URNs of the schools (either end) with a link of the purpose's type and this status.
+
+    Examples
+    --------
+    >>> links = pd.DataFrame({"school_urn": [1, 2], "partner_urn": [3, None],
+    ...     "status": ["proposed", "active"], "link_types": [("ethnicity",), ("faith",)]})
+    >>> sorted(schools_with(PURPOSES["ethnicity"], links, "proposed"))
+    [1, 3]
+    """
+    rows = links_df[links_df["status"] == status]
+    typed = rows.loc[
+        rows["link_types"].map(lambda types: purpose.link_type in list(types)).astype(bool)
+    ]
+    return set(pd.concat([typed["school_urn"], typed["partner_urn"]]).dropna().astype(int))
+
+
 def schools_needing(
     purpose: Purpose,
     schools_df: pd.DataFrame,
@@ -171,17 +188,16 @@ def schools_needing(
     Returns
     -------
     pandas.DataFrame
-        Those rows of ``schools_df``.
+        Those rows of ``schools_df``, without the schools already proposed a partner
+        of this purpose.
     """
+    # A school already proposed a partner for this purpose waits for that link to start,
+    # so a new plan does not give it a second one.
+    free = ~schools_df["urn"].isin(schools_with(purpose, links_df, "proposed"))
     if purpose.key == "ethnicity":
         white = metrics.flag_predominantly_white(schools_df["white_british_pct"], threshold_pct)
-        return schools_df[white & ~status_df.loc[schools_df.index, "has_contrasting_link"]]
-    active = links_df[links_df["status"] == "active"]
-    typed = active.loc[
-        active["link_types"].map(lambda types: purpose.link_type in list(types)).astype(bool)
-    ]
-    linked = set(pd.concat([typed["school_urn"], typed["partner_urn"]]).dropna().astype(int))
-    free = ~schools_df["urn"].isin(linked)
+        return schools_df[white & ~status_df.loc[schools_df.index, "has_contrasting_link"] & free]
+    free &= ~schools_df["urn"].isin(schools_with(purpose, links_df, "active"))
     if purpose.key == "faith":
         faith = ~schools_df["religious_character"].astype(str).isin(["None", "Unknown"])
         return schools_df[faith & free]

@@ -220,8 +220,7 @@ def swap_controls(saved: SavedPlan, index: PartnerIndex) -> None:
         except ValueError as exc:
             st.error(text.md_escape(str(exc)))
             return
-        saved.ticked.discard(int(urn))
-        saved.version += 1
+        saved.version += 1  # the school keeps its tick: the officer chose the school
         st.rerun()
 
 

@@ -150,6 +150,13 @@ def what_this_means(brief: briefs.AreaBrief) -> None:
         )
 
 
+SIDE_BY_SIDE_COLUMNS = {
+    "measure": st.column_config.TextColumn("Measure", width="large"),
+    "key": None,
+    "kind": None,
+}
+
+
 def side_by_side(first: briefs.AreaBrief, second: briefs.AreaBrief) -> pd.DataFrame:
     """Two LAs next to each other: their numbers in one table, and each one's takeaway."""
     table = briefs.side_by_side(first, second)
@@ -158,11 +165,7 @@ def side_by_side(first: briefs.AreaBrief, second: briefs.AreaBrief) -> pd.DataFr
         hide_index=True,
         width="stretch",
         key="summary_side_by_side",
-        column_config={
-            "measure": st.column_config.TextColumn("", width="large"),
-            "key": None,
-            "kind": None,
-        },
+        column_config=SIDE_BY_SIDE_COLUMNS,
     )
     left, right = st.columns(2)
     for where, brief in ((left, first), (right, second)):

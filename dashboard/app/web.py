@@ -116,7 +116,9 @@ async def _sign_in(request: Request) -> Response:
             client=client_address(request),
         )
     )
-    response = RedirectResponse(f"../{next_page}", status_code=303)
+    # With no page asked for, open the role's own first page (a cabinet member's summary).
+    start = next_page or navigation.page_url(navigation.ROLE_PAGES[user.role][0])
+    response = RedirectResponse(f"../{start}", status_code=303)
     response.set_cookie(
         session.COOKIE_NAME,
         session.cookie_value(token),
