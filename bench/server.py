@@ -38,7 +38,7 @@ def free_port() -> int:
 def running_app(
     env: dict[str, str] | None = None, timeout_s: float = 60, port: int | None = None
 ) -> Iterator[str]:
-    """Run ``streamlit run streamlit_app.py`` on 127.0.0.1; yield its base URL.
+    """Run ``streamlit run server.py`` on 127.0.0.1; yield its base URL once it is ready.
 
     The server is stopped by its PID (SIGTERM, then SIGKILL) when the block ends.
     """
@@ -48,16 +48,25 @@ def running_app(
 
 @contextlib.contextmanager
 def app_process(
-    env: dict[str, str] | None = None, timeout_s: float = 60, port: int | None = None
+    env: dict[str, str] | None = None,
+    timeout_s: float = 60,
+    port: int | None = None,
+    *,
+    script: Path = ROOT / "server.py",
+    ready_path: str = "/healthz/ready",
 ) -> Iterator[tuple[str, int]]:
-    """Like :func:`running_app`, but yield ``(base_url, pid)`` (e.g. to watch its memory)."""
+    """Like :func:`running_app`, but yield ``(base_url, pid)`` (e.g. to watch its memory).
+
+    ``script`` is the file to run; the server counts as started when ``ready_path``
+    answers 200 (the atlas's readiness check waits for its warm-up, as a proxy would).
+    """
     port = port or free_port()
     command = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        str(ROOT / "server.py"),
+        str(script),
         "--server.address",
         "127.0.0.1",
         "--server.port",
@@ -86,7 +95,7 @@ def app_process(
             if process.poll() is not None:
                 raise RuntimeError(f"the app exited with code {process.returncode}")
             try:
-                with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=1) as reply:
+                with urllib.request.urlopen(f"{base_url}{ready_path}", timeout=1) as reply:
                     if reply.status == 200:
                         break
             except OSError:

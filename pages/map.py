@@ -57,7 +57,6 @@ left, right = st.columns([3, 2], gap="medium")
 table_df = loaders.load_schools_table(shown, links_df)
 # Clicks arrive in session state before this run, so the ring can follow them at once.
 selected = map_page.selected_school("map", state.get("map_folium"), table_df)
-version = school_map.data_version(loaders.load_manifest())
 inputs = view.build_map_inputs(
     schools_gdf,
     shown,
@@ -70,14 +69,12 @@ inputs = view.build_map_inputs(
 )
 with left:
     st_folium(
-        school_map.build_base_map(data_version=version),
+        school_map.build_base_map(),
         key="map_folium",
         height=640,
         use_container_width=True,
         returned_objects=["last_object_clicked_tooltip"],
-        feature_group_to_add=school_map.build_school_layers(
-            **inputs, links_are_demo=include_demo, data_version=version
-        ),
+        feature_group_to_add=school_map.build_school_layers(**inputs, links_are_demo=include_demo),
     )
     st.caption(
         f"{config.CENSUS_SOURCE}; {config.REGISTER_SOURCE}. "

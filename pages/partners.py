@@ -6,7 +6,7 @@ from streamlit_folium import st_folium
 from dashboard import config
 from dashboard.analysis import contrast, partner_notes, partners, profiles
 from dashboard.app import loaders, navigation, partners_page, text, widgets
-from dashboard.maps import partner_maps, school_map
+from dashboard.maps import partner_maps
 
 st.title("Find a partner school")
 user = navigation.guard_page(__file__)
@@ -101,7 +101,6 @@ else:
             school,
             result.ranked,
             schools_gdf,
-            data_version=school_map.data_version(loaders.load_manifest()),
         ),
         key="partners_map",
         height=480,
