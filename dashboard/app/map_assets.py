@@ -20,6 +20,7 @@ import dataclasses
 import functools
 import importlib.util
 import mimetypes
+import re
 import zlib
 from pathlib import Path
 
@@ -39,6 +40,8 @@ IMMUTABLE = f"public, max-age={YEAR_S}, immutable"
 # Page paths whose HTML gets the preload headers: the map is every visitor's first page.
 MAP_PAGE_PATHS = ("/", "/map")
 COMPONENT_PREFIX = "/component/streamlit_folium.st_folium/"
+FRAME_CHUNK = "ComponentInstance"
+_IMPORT = re.compile(r'from"\./([\w.\-]+\.js)"')
 mimetypes.add_type("application/geo+json", ".geojson")
 
 
@@ -118,7 +121,11 @@ def preload_header() -> str:
     requests are answered from the browser's cache.
     """
     site = f"/{assets.MAP_ASSETS_ROUTE}"
-    links = [f"<{COMPONENT_PREFIX}{name}>; rel=preload; as=script" for name in _component_scripts()]
+    # Streamlit loads the code for a component's frame only once the page's script
+    # has reached st_folium, in a queue behind every other element's code.
+    links = [f"</static/js/{name}>; rel=modulepreload" for name in _streamlit_chunks(FRAME_CHUNK)]
+    for name in _component_scripts():
+        links.append(f"<{COMPONENT_PREFIX}{name}>; rel=preload; as=script")
     leaflet_js, leaflet_css = (str(assets.LOCAL_ASSETS[u]) for u in assets.LEAFLET_FILES)
     links.append(f"<{school_map.atlas_script_url(site)}>; rel=preload; as=script")
     links.append(f"<{assets.static_file_url(leaflet_js, site)}>; rel=preload; as=script")
@@ -129,6 +136,21 @@ def preload_header() -> str:
         # crossorigin: fetch() in the frame asks in CORS mode; the preload must match it.
         links.append(f"<{url}>; rel=preload; as=fetch; crossorigin")
     return ", ".join(links)
+
+
+def _streamlit_chunks(prefix: str) -> list[str]:
+    """Streamlit's script chunk named ``<prefix>.<hash>.js`` and every chunk it imports."""
+    spec = importlib.util.find_spec("streamlit")
+    folder = Path(str(spec.origin)).parent / "static" / "static" / "js"
+    pending = [p.name for p in folder.glob(f"{prefix}.*.js")][:1]
+    found: list[str] = []
+    while pending:
+        name = pending.pop()
+        if name in found or not (folder / name).is_file():
+            continue
+        found.append(name)
+        pending += _IMPORT.findall((folder / name).read_text("utf-8", errors="replace"))
+    return found
 
 
 def _component_scripts() -> list[str]:
