@@ -59,6 +59,12 @@ from dashboard.data import embedded, map_files  # noqa: E402
 from dashboard.maps import assets, school_map  # noqa: E402
 
 PHASES = ("boot", "component_scripts", "data_fetch", "draw")
+DATA_FILES = (
+    map_files.POINTS_FILE,
+    map_files.LABELS_FILE,
+    map_files.LA_GEOJSON_FILE,
+    map_files.REGIONS_GEOJSON_FILE,
+)
 
 
 def build_naive_html(static_url: str) -> tuple[str, float]:
@@ -103,7 +109,7 @@ def time_our_map(browser, base_url: str) -> tuple[float, int, int]:
         )
 
     def on_response(response):
-        if f"/{assets.MAP_ASSETS_ROUTE}/data/" in response.url:
+        if any(f"/data/{name}?" in response.url for name in DATA_FILES):
             try:
                 size = response.request.sizes()["responseBodySize"]
             except Exception:  # a response without sizes: count nothing
