@@ -8,6 +8,16 @@ Debian's Chromium through Playwright and times, from navigation start:
   does; median of the runs;
 * ``england_map_first_visit_s`` — the same with an empty browser cache (a new
   browser profile each time), which adds downloading Streamlit's own scripts;
+  ``empty_app_first_visit_s`` is an empty Streamlit app (a title and a line,
+  started by the bench with the same config) timed the same way in the same
+  run, alternating with the map; ``first_visit_ratio`` is map ÷ empty, and
+  ``first_visit_<phase>_s`` splits the map's time by phase (see
+  ``bench/first_visit.py``);
+* ``cold_server_first_visit_s`` — the first visit to a server started just
+  before (as soon as its ``/healthz/ready`` answers, as a proxy would wait);
+  ``cold_ratio`` is that ÷ ``england_map_first_visit_s``;
+* ``phone_first_visit_s`` — a first visit on a 390×844 phone screen with the CPU
+  slowed 4× (DevTools ``Emulation.setCPUThrottlingRate``), with its phases;
 * ``naive_map_s`` — the same schools as one ``folium.Marker`` each, saved as a
   plain folium HTML page (no Streamlit overhead, which favours the baseline);
 * ``la_redraw_s`` — after choosing Worcestershire in the sidebar, until its
@@ -17,7 +27,7 @@ Debian's Chromium through Playwright and times, from navigation start:
   (compressed); ``england_map_data_uncompressed_mb`` is those files unpacked;
 * ``speedup`` — naive / our first visit (the conservative ratio).
 
-Usage: ``python bench/map.py [--runs 3] [--naive-timeout 600]``
+Usage: ``python bench/map.py [--runs 5] [--naive-timeout 600] [--skip-naive]``
 """
 
 from __future__ import annotations
@@ -37,11 +47,24 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError  # noqa: E402
 
+from bench.first_visit import (  # noqa: E402
+    MAP_FRAME,
+    map_waterfall,
+    running_empty_app,
+    time_cold_server,
+    time_empty_app,
+)
 from bench.server import CHROMIUM_ARGS, CHROMIUM_PATH, choose_option, running_app  # noqa: E402
 from dashboard.data import embedded, map_files  # noqa: E402
 from dashboard.maps import assets, school_map  # noqa: E402
 
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+PHASES = ("boot", "component_scripts", "data_fetch", "draw")
+DATA_FILES = (
+    map_files.POINTS_FILE,
+    map_files.LABELS_FILE,
+    map_files.LA_GEOJSON_FILE,
+    map_files.REGIONS_GEOJSON_FILE,
+)
 
 
 def build_naive_html(static_url: str) -> tuple[str, float]:
@@ -86,7 +109,7 @@ def time_our_map(browser, base_url: str) -> tuple[float, int, int]:
         )
 
     def on_response(response):
-        if "/app/static/data/" in response.url:
+        if any(f"/data/{name}?" in response.url for name in DATA_FILES):
             try:
                 size = response.request.sizes()["responseBodySize"]
             except Exception:  # a response without sizes: count nothing
@@ -168,7 +191,7 @@ def time_naive(browser, url: str, timeout_s: float) -> tuple[float, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--naive-timeout", type=float, default=600)
     parser.add_argument("--la", default="Worcestershire")
     parser.add_argument("--skip-naive", action="store_true", help="only time our page")
@@ -176,10 +199,22 @@ def main() -> None:
 
     from playwright.sync_api import sync_playwright
 
-    with running_app() as base_url, sync_playwright() as pw, tempfile.TemporaryDirectory() as tmp:
+    with (
+        running_app() as base_url,
+        running_empty_app() as empty_url,
+        sync_playwright() as pw,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
         browser = pw.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
-        time_our_map(browser, base_url)  # warm the server: data loaded, caches filled
+        time_our_map(browser, base_url)  # one visit each first, as a visitor before the bench
+        time_empty_app(browser, empty_url)
+        empty, firsts = [], []
+        for _ in range(args.runs):  # alternating, so both see the same machine
+            empty.append(time_empty_app(browser, empty_url))
+            firsts.append(map_waterfall(browser, base_url))
+        phone = [map_waterfall(browser, base_url, phone=True) for _ in range(args.runs)]
         ours = [time_our_map(browser, base_url) for _ in range(args.runs)]
+        cold = time_cold_server(browser)
         repeat = time_repeat_visits(browser, base_url, args.runs)
         redraws = [time_la_redraw(browser, base_url, args.la) for _ in range(args.runs)]
 
@@ -196,12 +231,24 @@ def main() -> None:
                 server.shutdown()
         browser.close()
 
-    first_visit_s = statistics.median(r[0] for r in ours)
+    first_visit_s = statistics.median(r["total"] for r in firsts)
+    empty_s = statistics.median(empty)
     print(f"england_schools_drawn: {ours[0][1]}")
     print(f"england_map_s: {statistics.median(repeat):.3f}")
     print(f"england_map_runs_s: {', '.join(f'{t:.3f}' for t in repeat)}")
+    print(f"empty_app_first_visit_s: {empty_s:.3f}")
+    print(f"empty_app_first_visit_runs_s: {', '.join(f'{t:.3f}' for t in empty)}")
     print(f"england_map_first_visit_s: {first_visit_s:.3f}")
-    print(f"england_map_first_visit_runs_s: {', '.join(f'{r[0]:.3f}' for r in ours)}")
+    runs = ", ".join(f"{r['total']:.3f}" for r in firsts)
+    print(f"england_map_first_visit_runs_s: {runs}")
+    print(f"first_visit_ratio: {first_visit_s / empty_s:.2f}")
+    _print_phases("first_visit", firsts)
+    print(f"cold_server_first_visit_s: {cold['total']:.3f}")
+    print(f"cold_ratio: {cold['total'] / first_visit_s:.2f}")
+    _print_phases("cold_server", [cold])
+    print(f"phone_schools_drawn: {phone[0]['drawn']}")
+    print(f"phone_first_visit_s: {statistics.median(r['total'] for r in phone):.3f}")
+    _print_phases("phone", phone)
     print(f"england_map_html_mb: {statistics.median(r[2] for r in ours) / 1e6:.2f}")
     uncompressed = sum(
         (ROOT / "static" / "data" / name).stat().st_size
@@ -222,6 +269,12 @@ def main() -> None:
     print(f"speedup: {naive_s / first_visit_s:.1f}")
     print(f"la_schools_drawn: {redraws[0][1]}")
     print(f"la_redraw_s: {statistics.median(r[0] for r in redraws):.3f}")
+
+
+def _print_phases(prefix: str, visits: list[dict[str, float]]) -> None:
+    """Median seconds of each phase of first visits (see bench/first_visit.py)."""
+    for phase in PHASES:
+        print(f"{prefix}_{phase}_s: {statistics.median(v[phase] for v in visits):.3f}")
 
 
 if __name__ == "__main__":

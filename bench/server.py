@@ -38,7 +38,7 @@ def free_port() -> int:
 def running_app(
     env: dict[str, str] | None = None, timeout_s: float = 60, port: int | None = None
 ) -> Iterator[str]:
-    """Run ``streamlit run server.py`` on 127.0.0.1; yield its base URL.
+    """Run ``streamlit run server.py`` on 127.0.0.1; yield its base URL once it is ready.
 
     The server is stopped by its PID (SIGTERM, then SIGKILL) when the block ends.
     """
@@ -48,10 +48,21 @@ def running_app(
 
 @contextlib.contextmanager
 def app_process(
-    env: dict[str, str] | None = None, timeout_s: float = 60, port: int | None = None
+    env: dict[str, str] | None = None,
+    timeout_s: float = 60,
+    port: int | None = None,
+    *,
+    script: Path = ROOT / "server.py",
+    ready_path: str = "/healthz/ready",
 ) -> Iterator[tuple[str, int]]:
-    """Like :func:`running_app`, but yield ``(base_url, pid)`` (e.g. to watch its memory)."""
-    process, base_url = start_app(env=env, timeout_s=timeout_s, port=port)
+    """Like :func:`running_app`, but yield ``(base_url, pid)`` (e.g. to watch its memory).
+
+    ``script`` is the file to run; the server counts as started when ``ready_path``
+    answers 200 (the atlas's readiness check waits for its warm-up, as a proxy would).
+    """
+    process, base_url = start_app(
+        env=env, timeout_s=timeout_s, port=port, script=script, ready_path=ready_path
+    )
     try:
         yield base_url, process.pid
     finally:
@@ -59,9 +70,17 @@ def app_process(
 
 
 def start_app(
-    env: dict[str, str] | None = None, timeout_s: float = 60, port: int | None = None
+    env: dict[str, str] | None = None,
+    timeout_s: float = 60,
+    port: int | None = None,
+    *,
+    script: Path = ROOT / "server.py",
+    ready_path: str = "/_stcore/health",
 ) -> tuple[subprocess.Popen, str]:
     """Start the app on 127.0.0.1 and wait until it answers; the caller stops it (:func:`stop_app`).
+
+    By default it waits only for Streamlit's own health check, so several servers can be
+    started at the same moment (their migrations then race, as in a deployment).
 
     Returns
     -------
@@ -74,7 +93,7 @@ def start_app(
         "-m",
         "streamlit",
         "run",
-        str(ROOT / "server.py"),
+        str(script),
         "--server.address",
         "127.0.0.1",
         "--server.port",
@@ -97,7 +116,7 @@ def start_app(
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
-        wait_until_ok(f"{base_url}/_stcore/health", timeout_s, process)
+        wait_until_ok(f"{base_url}{ready_path}", timeout_s, process)
     except BaseException:
         stop_app(process)
         raise

@@ -6,7 +6,7 @@ from streamlit_folium import st_folium
 from dashboard import config
 from dashboard.analysis import gaps, pairing, plan_purposes, plan_review, profiles
 from dashboard.app import gaps_page, loaders, navigation, text, url_state, widgets
-from dashboard.maps import partner_maps, school_map
+from dashboard.maps import partner_maps
 from dashboard.register.auth import OFFICER, PermissionDeniedError
 from dashboard.register.model import RegisterError
 
@@ -167,7 +167,6 @@ with tab_plan:
                 partner_maps.build_plan_map(
                     plan.pairs,
                     schools_gdf,
-                    data_version=school_map.data_version(loaders.load_manifest()),
                 ),
                 key="gaps_plan_map",
                 height=560,

@@ -71,7 +71,6 @@ url_state.write_query_params(
         "school": selected,
     },
 )
-version = school_map.data_version(loaders.load_manifest())
 inputs = view.build_map_inputs(
     schools_gdf,
     shown,
@@ -84,12 +83,12 @@ inputs = view.build_map_inputs(
 )
 with left:
     st_folium(
-        school_map.build_base_map(data_version=version),
+        school_map.build_base_map(),
         key="map_folium",
         height=640,
         use_container_width=True,
         returned_objects=["last_object_clicked_tooltip"],
-        feature_group_to_add=school_map.build_school_layers(**inputs, data_version=version),
+        feature_group_to_add=school_map.build_school_layers(**inputs),
     )
     if selected is not None:  # on a phone the details are below: say so under the map
         map_page.selected_line(schools_gdf, selected)

@@ -6,7 +6,7 @@ from streamlit_folium import st_folium
 from dashboard import config
 from dashboard.analysis import contrast, partner_notes, partners, profiles
 from dashboard.app import loaders, map_page, navigation, partners_page, text, url_state, widgets
-from dashboard.maps import partner_maps, school_map
+from dashboard.maps import partner_maps
 from dashboard.register import visibility
 
 st.title("Find a partner school")
@@ -111,7 +111,6 @@ else:
             school,
             result.ranked,
             schools_gdf,
-            data_version=school_map.data_version(loaders.load_manifest()),
         ),
         key="partners_map",
         height=480,

@@ -7,6 +7,7 @@ import pytest
 from bench.server import choose_option
 from dashboard import config
 from dashboard.data import embedded
+from dashboard.maps import assets
 
 pytestmark = pytest.mark.browser
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
@@ -27,6 +28,27 @@ def test_all_of_england_is_drawn(page, app_url):
     page.goto(app_url)
     wait_for_drawn(page, config.TOTAL_STATE_SCHOOLS)
     assert page.get_by_text(f"{config.TOTAL_STATE_SCHOOLS:,} schools shown").is_visible()
+
+
+def test_every_school_is_drawn_with_only_the_trimmed_assets(page, app_url):
+    """No jQuery, Bootstrap or icon fonts; the data arrives gzipped, cacheable by its hash."""
+    asked: list[str] = []
+    data: dict[str, dict[str, str]] = {}
+    page.on("request", lambda request: asked.append(request.url))
+
+    def remember(response):
+        if f"/{assets.MAP_ASSETS_ROUTE}/data/" in response.url:
+            data[response.url.split("/")[-1].split("?")[0]] = response.all_headers()
+
+    page.on("response", remember)
+    page.goto(app_url)
+    wait_for_drawn(page, config.TOTAL_STATE_SCHOOLS)
+    unused = ("jquery", "bootstrap", "fontawesome", "awesome-markers", "glyphicons", "cdn.js")
+    assert not [url for url in asked if any(name in url for name in unused)]
+    assert not [url for url in asked if "/app/static/" in url]  # all from /map-assets
+    for name in ("school_points.json", "local_authorities.geojson", "regions.geojson"):
+        assert data[name]["content-encoding"] == "gzip", name
+        assert "immutable" in data[name]["cache-control"], name
 
 
 def test_worcestershire_filter_draws_its_schools_and_a_click_opens_details(page, app_url):

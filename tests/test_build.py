@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import shutil
@@ -11,7 +12,7 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from dashboard.data import build
+from dashboard.data import build, map_files
 from dashboard.data.build import RAW_FILES
 from tests.conftest import ROOT
 
@@ -135,8 +136,17 @@ def test_build_is_deterministic(raw_dir, tmp_path):
     for run in ("a", "b"):
         build.write_outputs(build.build_all(raw_dir), tmp_path / run / "d", tmp_path / run / "s")
     first, second = _written(tmp_path / "a"), _written(tmp_path / "b")
-    assert len(first) == 9  # 4 GeoParquet/Parquet, the manifest and 4 map files
+    assert len(first) == 13  # 4 GeoParquet/Parquet, the manifest, 4 map files and their .gz
     assert first == second
+
+
+def test_map_files_are_written_gzipped_beside_themselves(raw_dir, tmp_path):
+    """The app serves the .gz as is (Content-Encoding: gzip): it must inflate to the JSON."""
+    build.write_outputs(build.build_all(raw_dir), tmp_path / "d", tmp_path / "s")
+    for name in map_files.STATIC_FILES:
+        packed = (tmp_path / "s" / f"{name}.gz").read_bytes()
+        assert gzip.decompress(packed) == (tmp_path / "s" / name).read_bytes()
+        assert packed[4:8] == b"\0\0\0\0"  # no timestamp, so rebuilds match byte for byte
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:

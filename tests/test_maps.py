@@ -137,7 +137,7 @@ def test_school_names_are_escaped_in_link_labels(links_df, schools_gdf):
 
 def test_rendered_map_has_no_school_names_and_no_cdn(links_df, schools_gdf):
     """Names reach the browser only via the static JSON, drawn with textContent."""
-    m = school_map.build_base_map(data_version="test")
+    m = school_map.build_base_map()
     for group in school_map.build_school_layers(
         measure="white_british_pct",
         mask=map_files.encode_mask([0, 2], 3),
@@ -150,11 +150,11 @@ def test_rendered_map_has_no_school_names_and_no_cdn(links_df, schools_gdf):
     assert "<script>alert(1)" not in page
     assert "cdn.jsdelivr" not in page
     assert "code.jquery.com" not in page
-    assert "../../app/static/vendor/leaflet@1.9.3/leaflet.js" in page
+    assert "../../map-assets/vendor/leaflet@1.9.3/leaflet.js?v=" in page
 
 
 def test_map_layers_and_location():
-    m = school_map.build_base_map(data_version="v1")
+    m = school_map.build_base_map()
     groups = school_map.build_school_layers(
         measure="diversity_index", mask=None, la_values={}, white_las=[], selected=(52.1, -2.0)
     )

@@ -1,4 +1,4 @@
-"""The web routes beside the Streamlit app: sign-in and sign-out forms, and a readiness check.
+"""The web routes beside the Streamlit app: sign-in and sign-out, readiness, the map's files.
 
 Signing in happens in a plain HTML form posted to the server, not inside the
 Streamlit page, so the server can set the session cookie itself: ``HttpOnly``
@@ -21,7 +21,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Route
 
 from dashboard import config
-from dashboard.app import faults, loaders, navigation, session
+from dashboard.app import faults, loaders, map_assets, navigation, session, warm_up
 from dashboard.register import accounts, sessions, sign_in_limits
 
 TEMPLATES = {
@@ -148,7 +148,12 @@ async def sign_out(request: Request) -> Response:
 
 
 async def ready(_request: Request) -> Response:
-    """Readiness for the proxy: 200 once this server can answer (its register is reachable)."""
+    """Readiness for the proxy: 200 once the register is reachable and the caches are warm.
+
+    The map page's caches are warmed when the server starts (:mod:`dashboard.app.warm_up`).
+    """
+    if warm_up.pending():
+        return PlainTextResponse("warming up", status_code=503)
     try:
         await anyio.to_thread.run_sync(session.check_register)
     except Exception:  # any database fault means "not ready"; the details go to the log
@@ -162,4 +167,5 @@ def routes() -> list[Route]:
         Route("/auth/sign-in", sign_in, methods=["GET", "POST"]),
         Route("/auth/sign-out", sign_out, methods=["GET", "POST"]),
         Route("/healthz/ready", ready, methods=["GET"]),
+        *map_assets.routes(),
     ]

@@ -251,7 +251,7 @@ def write_outputs(built: BuiltData, data_dir: Path, static_dir: Path) -> dict[st
         Target for ``schools.parquet``, ``local_authorities.parquet``,
         ``regions.parquet`` and ``manifest.json``.
     static_dir : Path
-        Target for the map's JSON files (served at ``/app/static``).
+        Target for the map's JSON files and their gzip copies (served at ``/map-assets``).
 
     Returns
     -------
@@ -281,6 +281,11 @@ def write_outputs(built: BuiltData, data_dir: Path, static_dir: Path) -> dict[st
             target = static_dir / name
             tmp = _write_atomically(target, lambda p, text=payload: p.write_text(text, "utf-8"))
             staged.append((f"static/data/{name}", tmp, target, None))
+            # Precompressed for the app's /map-assets route (dashboard/app/map_assets.py).
+            packed = map_files.gzip_bytes(payload.encode("utf-8"))
+            target = static_dir / f"{name}{map_files.GZIP_SUFFIX}"
+            tmp = _write_atomically(target, lambda p, data=packed: p.write_bytes(data))
+            staged.append((f"static/data/{target.name}", tmp, target, None))
     except BaseException:
         for _, tmp, _, _ in staged:
             tmp.unlink(missing_ok=True)

@@ -7,6 +7,7 @@ each Streamlit rerun only sends which schools to show, as a short bit mask.
 from __future__ import annotations
 
 import base64
+import gzip
 import json
 import math
 from collections.abc import Iterable
@@ -20,6 +21,11 @@ POINTS_FILE = "school_points.json"
 LABELS_FILE = "school_labels.json"
 LA_GEOJSON_FILE = "local_authorities.geojson"
 REGIONS_GEOJSON_FILE = "regions.geojson"
+STATIC_FILES = (POINTS_FILE, LABELS_FILE, LA_GEOJSON_FILE, REGIONS_GEOJSON_FILE)
+# What the map needs to draw at all (names are only fetched afterwards, for tooltips).
+FIRST_DRAW_FILES = (POINTS_FILE, LA_GEOJSON_FILE, REGIONS_GEOJSON_FILE)
+# Each is also written gzip-compressed beside itself (``name.gz``), for the app to serve as is.
+GZIP_SUFFIX = ".gz"
 # Points are stored as integer steps of 1/10,000 degree (about 11 m) from here.
 POINT_ORIGIN = (49.0, -7.0)
 POINT_SCALE = 10_000
@@ -154,6 +160,19 @@ def build_static_payloads(
         LA_GEOJSON_FILE: dump(boundaries_geojson(las_gdf, ["la_gss_code", "la_name", "region"])),
         REGIONS_GEOJSON_FILE: dump(boundaries_geojson(regions_gdf, ["region_code", "region"])),
     }
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    """Gzip ``data`` reproducibly: best compression, no timestamp and no file name.
+
+    Examples
+    --------
+    >>> gzip_bytes(b"atlas") == gzip_bytes(b"atlas")
+    True
+    >>> gzip.decompress(gzip_bytes(b"atlas"))
+    b'atlas'
+    """
+    return gzip.compress(data, compresslevel=9, mtime=0)
 
 
 def encode_mask(positions: Iterable[int] | np.ndarray, n: int) -> str:

@@ -11,14 +11,18 @@ from branca.element import Element
 
 from dashboard import config
 
-# st_folium renders maps in an iframe at /component/<name>/index.html; Streamlit
-# serves ./static at /app/static. Relative, so a base URL path still works.
-COMPONENT_STATIC_URL = "../../app/static"
+# st_folium renders maps in an iframe at /component/<name>/index.html. The map's
+# files come from ./static through the app's own route (dashboard/app/map_assets.py),
+# which serves them precompressed and, with their content hash in ``?v=``, cached
+# for a year; Streamlit's /app/static serves the same files without either.
+MAP_ASSETS_ROUTE = "map-assets"
+COMPONENT_STATIC_URL = f"../../{MAP_ASSETS_ROUTE}"
 ATLAS_JS = "js/atlas-map.js"
 ATLAS_CSS = "css/atlas-map.css"
 
 LEAFLET_JS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"
 LEAFLET_CSS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css"
+LEAFLET_FILES = (LEAFLET_JS, LEAFLET_CSS)
 # folium's CDN links -> files vendored from npm by scripts/vendor_assets.py.
 LOCAL_ASSETS: dict[str, str | None] = {
     LEAFLET_JS: "vendor/leaflet@1.9.3/leaflet.js",
@@ -112,7 +116,7 @@ def localise_assets(m: folium.Map, static_url: str = COMPONENT_STATIC_URL) -> fo
                 if url not in LOCAL_ASSETS:
                     raise ValueError(f"no local copy of {url}; add it to scripts/vendor_assets.py")
                 if LOCAL_ASSETS[url] is not None:
-                    local.append((name, f"{static_url}/{LOCAL_ASSETS[url]}"))
+                    local.append((name, static_file_url(LOCAL_ASSETS[url], static_url)))
             # An instance attribute, so other maps keep folium's class defaults.
             setattr(element, attribute, local)
     return m

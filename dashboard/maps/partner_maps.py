@@ -48,7 +48,6 @@ def build_partner_map(
     schools_gdf: pd.DataFrame,
     *,
     static_url: str = assets.COMPONENT_STATIC_URL,
-    data_version: str = "",
 ) -> folium.Map:
     """One school (black ring) and its ranked candidates (numbered, coloured by White British %).
 
@@ -61,7 +60,7 @@ def build_partner_map(
         ``distance_km``.
     schools_gdf : DataFrame
         The schools table (for coordinates).
-    static_url, data_version : str
+    static_url : str
         As for :func:`build_base_map`.
 
     Returns
@@ -69,7 +68,7 @@ def build_partner_map(
     folium.Map
         Zoomed to the school and its candidates.
     """
-    m = school_map.build_base_map(static_url=static_url, data_version=data_version, height_px=520)
+    m = school_map.build_base_map(static_url=static_url, height_px=520)
     points = schools_gdf.set_index("urn").geometry
     scale = scales.scale_for("white_british_pct")
     home = points.loc[int(school["urn"])]
@@ -120,7 +119,6 @@ def build_plan_map(
     schools_gdf: pd.DataFrame,
     *,
     static_url: str = assets.COMPONENT_STATIC_URL,
-    data_version: str = "",
 ) -> folium.Map:
     """A pairing plan: each school (white) joined by a line to its proposed partner.
 
@@ -131,14 +129,14 @@ def build_plan_map(
         ``partner_urn``, ``partner_name``, ``partner_white_british_pct``).
     schools_gdf : DataFrame
         The schools table (for coordinates).
-    static_url, data_version : str
+    static_url : str
         As for :func:`build_base_map`.
 
     Returns
     -------
     folium.Map
     """
-    m = school_map.build_base_map(static_url=static_url, data_version=data_version, height_px=560)
+    m = school_map.build_base_map(static_url=static_url, height_px=560)
     points = schools_gdf.set_index("urn").geometry
     scale = scales.scale_for("white_british_pct")
     bounds = []

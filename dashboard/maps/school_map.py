@@ -9,9 +9,8 @@ each Streamlit rerun is cheap. Points are drawn as circle markers on one canvas.
 
 from __future__ import annotations
 
-import hashlib
 import html
-import json
+import urllib.parse
 from collections.abc import Mapping, Sequence
 
 import folium
@@ -32,7 +31,6 @@ ENGLAND_CENTRE = (52.8, -1.6)
 def build_base_map(
     *,
     static_url: str = assets.COMPONENT_STATIC_URL,
-    data_version: str = "",
     tiles: bool = True,
     height_px: int = 620,
 ) -> folium.Map:
@@ -45,8 +43,6 @@ def build_base_map(
     ----------
     static_url : str
         Where the app's static folder is, as seen from the map's page.
-    data_version : str
-        Appended to data URLs so browsers refetch when the data changes.
     tiles : bool
         Draw the CARTO light basemap (needs internet in the user's browser).
     height_px : int
@@ -76,28 +72,43 @@ def build_base_map(
             max_zoom=19,
         ).add_to(m)
     # Only Leaflet: folium's jQuery, Bootstrap and icon fonts would load (one after
-    # another) for nothing on these maps.
-    prefetch = ",".join(
-        [map_files.POINTS_FILE, map_files.LA_GEOJSON_FILE, map_files.REGIONS_GEOJSON_FILE]
-    )
-    script = assets.static_file_url(assets.ATLAS_JS, static_url)
+    # another) for nothing on these maps. The atlas script comes first and starts
+    # fetching the data files named in its URL while Leaflet loads.
+    leaflet_js, leaflet_css = (str(assets.LOCAL_ASSETS[u]) for u in assets.LEAFLET_FILES)
     m.default_js = [
-        ("atlas_map", f"{script}&data={data_version}&files={prefetch}"),
-        ("leaflet", f"{static_url}/{assets.LOCAL_ASSETS[assets.LEAFLET_JS]}"),
+        ("atlas_map", atlas_script_url(static_url)),
+        ("leaflet", assets.static_file_url(leaflet_js, static_url)),
     ]
     m.default_css = [
-        ("leaflet_css", f"{static_url}/{assets.LOCAL_ASSETS[assets.LEAFLET_CSS]}"),
+        ("leaflet_css", assets.static_file_url(leaflet_css, static_url)),
         ("atlas_css", assets.static_file_url(assets.ATLAS_CSS, static_url)),
     ]
-    elements.region_outlines(
-        data_file_url(map_files.REGIONS_GEOJSON_FILE, static_url, data_version)
-    ).add_to(m)
+    elements.region_outlines(data_file_url(map_files.REGIONS_GEOJSON_FILE, static_url)).add_to(m)
     return assets.localise_assets(m, static_url)
 
 
-def data_file_url(name: str, static_url: str, data_version: str) -> str:
-    """URL of one of the map's data files in ``static/data``, tagged with the data version."""
-    return f"{static_url}/data/{name}?v={data_version}"
+def atlas_script_url(static_url: str = assets.COMPONENT_STATIC_URL) -> str:
+    """URL of ``atlas-map.js``, naming the data files it should start fetching at once.
+
+    Parameters
+    ----------
+    static_url : str
+        Where the static folder is, as seen from the map's page.
+
+    Returns
+    -------
+    str
+        E.g. ``…/js/atlas-map.js?v=1a2b3c4d&prefetch=..%2Fdata%2Fschool_points.json…``.
+    """
+    # Relative to the script (static/js/), whatever static_url is.
+    prefetch = ",".join(data_file_url(name, "..") for name in map_files.FIRST_DRAW_FILES)
+    script = assets.static_file_url(assets.ATLAS_JS, static_url)
+    return f"{script}&prefetch={urllib.parse.quote(prefetch, safe='')}"
+
+
+def data_file_url(name: str, static_url: str = assets.COMPONENT_STATIC_URL) -> str:
+    """URL of one of the map's data files in ``static/data``, tagged with its content hash."""
+    return assets.static_file_url(f"data/{name}", static_url)
 
 
 def build_school_layers(
@@ -111,7 +122,6 @@ def build_school_layers(
     selected: tuple[float, float] | None = None,
     fit: bool = False,
     static_url: str = assets.COMPONENT_STATIC_URL,
-    data_version: str = "",
     test_hooks: bool = config.TEST_HOOKS,
 ) -> list[folium.FeatureGroup]:
     """The map's changing layers: LA shading, school points, links and the selection.
@@ -138,8 +148,8 @@ def build_school_layers(
         A school to ring.
     fit : bool
         Zoom the map to the drawn schools.
-    static_url, data_version : str
-        Where the static files are and their version tag.
+    static_url : str
+        Where the static files are, as seen from the map's page.
     test_hooks : bool
         Let browser tests find drawn schools (see :data:`dashboard.config.TEST_HOOKS`).
 
@@ -154,7 +164,7 @@ def build_school_layers(
     shading = folium.FeatureGroup(name="Local authorities", control=False)
     elements.la_shading(
         {
-            "url": data_file_url(map_files.LA_GEOJSON_FILE, static_url, data_version),
+            "url": data_file_url(map_files.LA_GEOJSON_FILE, static_url),
             "values": {k: (None if pd.isna(v) else float(v)) for k, v in la_values.items()},
             "white": list(white_las),
             "bins": list(scale.bins),
@@ -170,8 +180,8 @@ def build_school_layers(
     points = folium.FeatureGroup(name="Schools", control=False)
     elements.school_points(
         {
-            "url": data_file_url(map_files.POINTS_FILE, static_url, data_version),
-            "labelsUrl": data_file_url(map_files.LABELS_FILE, static_url, data_version),
+            "url": data_file_url(map_files.POINTS_FILE, static_url),
+            "labelsUrl": data_file_url(map_files.LABELS_FILE, static_url),
             "mask": mask,
             "measure": measure,
             "label": label,
@@ -255,20 +265,3 @@ def links_to_geojson(links_df: pd.DataFrame, schools_df: pd.DataFrame) -> dict:
             }
         )
     return {"type": "FeatureCollection", "features": features}
-
-
-def data_version(manifest: Mapping[str, Mapping[str, object]]) -> str:
-    """Short tag of the static map files' checksums, for cache busting.
-
-    Parameters
-    ----------
-    manifest : mapping
-        From :func:`dashboard.data.embedded.read_manifest`.
-
-    Returns
-    -------
-    str
-        Eight hex characters.
-    """
-    static = {k: v["sha256"] for k, v in manifest.items() if k.startswith("static/")}
-    return hashlib.sha256(json.dumps(static, sort_keys=True).encode()).hexdigest()[:8]

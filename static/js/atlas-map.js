@@ -8,7 +8,8 @@
  *
  * Loaded before Leaflet: it also starts downloading the map's data files at once
  * (listed in its own URL), because st_folium loads scripts one after another
- * before running the map code, so the school points arrive sooner. */
+ * before running the map code, so the school points arrive sooner. (The app's
+ * page also asks for them with preload headers; see dashboard/app/map_assets.py.) */
 (function (root, factory) {
   "use strict";
   var api = factory();
@@ -23,8 +24,13 @@
 
   var cache = {};
 
-  /* One fetch per URL per page; every layer that needs a file shares the promise. */
+  /* One fetch per URL per page; every layer that needs a file shares the promise.
+   * Keyed by the absolute URL, so a prefetch and a layer naming the same file
+   * relative to different places share it. */
   function fetchOnce(url) {
+    if (typeof document !== "undefined" && document.baseURI) {
+      url = new URL(url, document.baseURI).href;
+    }
     if (!cache[url]) {
       cache[url] = fetch(url).then(function (reply) {
         if (!reply.ok) { throw new Error("HTTP " + reply.status); }
@@ -387,14 +393,13 @@
     });
   }
 
-  /* Start fetching the data files named in this script's own URL (?files=a,b&v=...). */
+  /* Start fetching the data files named in this script's own URL
+   * (?prefetch=a,b: URLs relative to the script). */
   function prefetchFromScript(script) {
     if (!script || !script.src) { return; }
-    var url = new URL(script.src);
-    var base = url.href.replace(/js\/atlas-map\.js.*$/, "data/");
-    var version = url.searchParams.get("data") || "";
-    (url.searchParams.get("files") || "").split(",").forEach(function (name) {
-      if (name) { fetchOnce(base + name + "?v=" + version); }
+    var files = new URL(script.src).searchParams.get("prefetch") || "";
+    files.split(",").forEach(function (name) {
+      if (name) { fetchOnce(new URL(name, script.src).href); }
     });
   }
 
