@@ -200,6 +200,14 @@ IMPORT_MAX_SHEET_XML_BYTES = 64_000_000
 # or a quote that is never closed). It is Python's own csv field limit, left as it is
 # because that setting is shared by the whole process.
 IMPORT_MAX_CELL_CHARS = 131_072
+# No more than this many values (cells) are read from one file: 100,000 rows of 20
+# columns. A small CSV of single letters could otherwise fill memory with millions.
+IMPORT_MAX_CELLS = 2_000_000
+# Reading a file stops after this many seconds (then nothing is imported), and between
+# chunks of this many rows the page is updated, where Streamlit stops a session's work
+# when its tab has closed or the officer has moved on.
+IMPORT_TIME_BUDGET_S = 60.0
+IMPORT_CHUNK_ROWS = 2_000
 # How many lines above the headings (a title, a date, blank lines) are looked through.
 IMPORT_HEADER_SEARCH_LINES = 20
 # How many lines a message lists before saying "and N more".

@@ -119,6 +119,34 @@ def test_import_messages_show_a_hostile_file_name_and_cells_as_text():
         assert not LIVE_MARKDOWN.search(t), t
 
 
+LINK_HEADING = "[Partner URN](https://evil.example/h)"
+IMAGE = "![x](https://evil.example/pixel.png)"
+# Unescaped "](" makes a Markdown link or image (the image would be fetched by the browser).
+LIVE_TARGET = re.compile(r"(?<!\\)\]\(")
+
+
+def test_import_messages_show_markdown_headings_titles_and_cells_as_text():
+    at = app()
+    at.switch_page("pages/register.py")
+    at.session_state["register_tab"] = "Import a spreadsheet"
+    at.run()
+    content = (
+        f"{IMAGE}\n"  # a title line above the headings is quoted in a note
+        f"School URN,{LINK_HEADING},Link types,Status,{IMAGE}\n"
+        f"{PERSHORE},116859,ethnicity,active,{IMAGE}\n"
+        f"{PERSHORE},{IMAGE},ethnicity,active,x\n"  # a cell quoted in the row's error
+    ).encode()
+    at.file_uploader(key="register_upload").upload(f"{IMAGE}.csv", content, "text/csv").run()
+    assert not at.exception
+    texts = rendered_text(at)
+    quoted = [t for t in texts if md_escape(IMAGE) in t]  # the title note, a cell, a column
+    assert len(quoted) >= 3, texts
+    assert any(md_escape(LINK_HEADING) in t for t in texts), texts  # the heading, as text
+    for t in texts:
+        assert not LIVE_TARGET.search(t), t
+        assert "https://evil.example" not in t or "\\]\\(" in t, t
+
+
 @pytest.fixture
 def hostile_frames(hostile_schools):
     """Two schools (one hostile) and a link between them with a hostile note."""

@@ -48,6 +48,21 @@ def test_public_pages_carry_on_from_the_embedded_data(unreadable_register, page)
     assert UNREADABLE_NOTE in _warnings(at)
 
 
+def test_the_note_shows_once_a_run_and_goes_when_the_register_is_back(
+    unreadable_register, tmp_path, monkeypatch
+):
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=90).run()
+    assert _warnings(at).count(UNREADABLE_NOTE) == 1  # links, caption and user all failed
+    at.run()  # a rerun of the same page says it again, once
+    assert _warnings(at).count(UNREADABLE_NOTE) == 1
+    monkeypatch.setenv("ATLAS_DATABASE_URL", f"sqlite:///{tmp_path / 'mended.sqlite3'}")
+    at.run()
+    assert not at.exception
+    assert UNREADABLE_NOTE not in _warnings(at)
+    captions = "\n".join(c.value for c in at.caption)
+    assert "cannot be reached" not in captions
+
+
 def test_map_still_counts_every_school_when_the_register_is_unreadable(unreadable_register):
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=90).run()
     shown = "\n".join(m.value for m in at.markdown)

@@ -7,6 +7,7 @@ from collections.abc import Container
 import pandas as pd
 import sqlalchemy as sa
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from dashboard import config
 from dashboard.app.register_page import current_tab
@@ -85,18 +86,34 @@ def import_wizard(
 
 def _read(content: bytes, file_name: str) -> spreadsheets.LinksFile | None:
     """Read the upload; when several sheets hold links, the officer picks one."""
+    status = st.empty()
     try:
-        return spreadsheets.read_links_file(content, file_name)
+        return _read_sheet(content, file_name, None, status)
     except spreadsheets.SheetChoiceError as exc:
         st.info(md_escape(str(exc)))
         sheet = st.selectbox("Sheet to import", exc.sheets, key="register_sheet")
         try:
-            return spreadsheets.read_links_file(content, file_name, sheet=sheet)
+            return _read_sheet(content, file_name, sheet, status)
         except spreadsheets.ImportFileError as again:
             st.error(md_escape(str(again)))
     except spreadsheets.ImportFileError as exc:
         st.error(md_escape(str(exc)))
+    finally:
+        status.empty()
     return None
+
+
+def _read_sheet(
+    content: bytes, file_name: str, sheet: str | None, status: DeltaGenerator
+) -> spreadsheets.LinksFile:
+    def between_chunks(rows: int) -> None:
+        # A page update between chunks is where Streamlit stops this run when the
+        # officer's tab has closed or they moved on, so the server stops reading too.
+        status.caption(f"Reading {md_escape(file_name)}: {rows:,} rows so far…")
+
+    return spreadsheets.read_links_file(
+        content, file_name, sheet=sheet, between_chunks=between_chunks
+    )
 
 
 def _mapping_widgets(columns: list[str]) -> dict[str, str | None]:

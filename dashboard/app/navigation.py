@@ -48,10 +48,11 @@ _NAVIGATION_READY = {"done": False}
 
 def run_navigation() -> None:
     """Run the chosen page; a database fault anywhere in it gives a calm message (faults)."""
-    try:
-        _run_navigation()
-    except faults.DATABASE_ERRORS as exc:
-        faults.show_unsaved(exc)
+    with faults.entry_point_run():
+        try:
+            _run_navigation()
+        except faults.DATABASE_ERRORS as exc:
+            faults.show_unsaved(exc)
 
 
 def _run_navigation() -> None:
@@ -180,6 +181,7 @@ def guard_page(path: str) -> User:
     User
         The visitor, when they may see the page (otherwise the script stops here).
     """
+    faults.start_page()
     page = "pages/" + path.replace("\\", "/").rsplit("/", 1)[-1]
     if not _NAVIGATION_READY["done"]:
         # Right after a server start Streamlit may run a page file before the entry

@@ -15,8 +15,12 @@ import json
 import re
 import zipfile
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from dashboard import config
+
+if TYPE_CHECKING:  # read_limits imports ImportFileError from here
+    from dashboard.register.read_limits import ReadWatch
 
 
 class ImportFileError(ValueError):
@@ -300,7 +304,13 @@ def _refuse_non_spreadsheet_text(text: str, file_name: str) -> None:
 
 
 def read_csv_grid(
-    text: str, delimiter: str, max_rows: int, label: str = "the file", *, tolerant: bool = False
+    text: str,
+    delimiter: str,
+    max_rows: int,
+    label: str = "the file",
+    *,
+    tolerant: bool = False,
+    watch: ReadWatch | None = None,
 ) -> Grid:
     """Split CSV text into rows of cells, exactly as written, noting each row's line.
 
@@ -316,6 +326,8 @@ def read_csv_grid(
         What to call the file in messages.
     tolerant : bool
         Stop quietly at a fault that ends reading (for a first look at the top rows).
+    watch : ReadWatch or None
+        Counts rows and cells and stops reading at the time budget or the cell cap.
 
     Returns
     -------
@@ -324,7 +336,8 @@ def read_csv_grid(
     Raises
     ------
     ImportFileError
-        For a quote that is never closed or a value longer than the cell limit.
+        For a quote that is never closed, a value longer than the cell limit, or
+        (with ``watch``) too many values or too long a read.
     """
     grid = Grid(label=label, rows=[], lines=[])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
@@ -349,6 +362,8 @@ def read_csv_grid(
             break
         grid.rows.append(row if row is not None else [])
         grid.lines.append(start)
+        if watch is not None:
+            watch.count(len(grid.rows[-1]), start)
         if row is None:
             grid.cell_problems[len(grid.rows) - 1] = [_QUOTE_PROBLEM]
     return grid

@@ -8,6 +8,7 @@ and commits a file with no problems in one transaction.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -22,6 +23,7 @@ from dashboard.register.column_mapping import (
     guess_mapping,
     how_matched,
 )
+from dashboard.register.read_limits import ReadWatch
 from dashboard.register.spreadsheet_formats import ImportFileError, column_letter
 
 __all__ = [
@@ -68,7 +70,13 @@ class LinksFile:
     notes: list[str] = field(default_factory=list)
 
 
-def read_links_file(content: bytes, file_name: str, *, sheet: str | None = None) -> LinksFile:
+def read_links_file(
+    content: bytes,
+    file_name: str,
+    *,
+    sheet: str | None = None,
+    between_chunks: Callable[[int], None] | None = None,
+) -> LinksFile:
     """Read an uploaded CSV or Excel file into text cells, exactly as written.
 
     Parameters
@@ -79,6 +87,9 @@ def read_links_file(content: bytes, file_name: str, *, sheet: str | None = None)
         Its name, for messages.
     sheet : str or None
         The worksheet to read; by default the one with link columns.
+    between_chunks : callable or None
+        Called with the rows read so far between chunks of rows (see
+        :class:`dashboard.register.read_limits.ReadWatch`); raising there stops reading.
 
     Returns
     -------
@@ -89,11 +100,13 @@ def read_links_file(content: bytes, file_name: str, *, sheet: str | None = None)
     SheetChoiceError
         When several sheets hold link columns and ``sheet`` is not given.
     ImportFileError
-        For a file that cannot be used as a whole, with what to do about it.
+        For a file that cannot be used as a whole, with what to do about it; also
+        when reading stops at the row or cell cap or the time budget.
     """
     limit = config.IMPORT_MAX_ROWS + config.IMPORT_HEADER_SEARCH_LINES + 1
+    watch = ReadWatch(file_name, between_chunks)
     if formats.identify(content, file_name) == "excel":
-        grid, notes, sheet = _choose_sheet(content, file_name, sheet, limit)
+        grid, notes, sheet = _choose_sheet(content, file_name, sheet, limit, watch)
         if not file_name.lower().endswith((".xlsx", ".xlsm")):
             notes.insert(
                 0,
@@ -105,7 +118,7 @@ def read_links_file(content: bytes, file_name: str, *, sheet: str | None = None)
         delimiter = _sniff_delimiter(text)
         if delimiter != ",":
             notes.append(f"Values in {file_name} are separated by {_DELIMITERS[delimiter]}.")
-        grid = formats.read_csv_grid(text, delimiter, limit, label=file_name)
+        grid = formats.read_csv_grid(text, delimiter, limit, label=file_name, watch=watch)
     return _links_file(grid, file_name, notes, sheet)
 
 
@@ -140,7 +153,7 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def _choose_sheet(
-    content: bytes, file_name: str, sheet: str | None, limit: int
+    content: bytes, file_name: str, sheet: str | None, limit: int, watch: ReadWatch
 ) -> tuple[formats.Grid, list[str], str]:
     names = workbooks.excel_sheet_names(content, file_name)
     if sheet is not None and sheet not in [n for n, _ in names]:
@@ -167,7 +180,7 @@ def _choose_sheet(
         hidden = {n for n, h in names if h}
         shown = ", ".join(f"'{n}'" + (" (hidden)" if n in hidden else "") for n in skipped)
         notes.append(f"Only sheet '{sheet}' was read; sheet(s) {shown} were not imported.")
-    grid = workbooks.read_excel_grid(content, file_name, sheet, limit)
+    grid = workbooks.read_excel_grid(content, file_name, sheet, limit, watch)
     return grid, [*notes, *grid.notes], sheet
 
 
@@ -210,7 +223,8 @@ def _links_file(
     if grid.truncated or len(records) > config.IMPORT_MAX_ROWS:
         raise ImportFileError(
             f"{file_name} has more than {config.IMPORT_MAX_ROWS:,} rows of links; reading "
-            f"stopped at line {grid.lines[-1]:,}. Split it into smaller files."
+            f"stopped at line {grid.lines[-1]:,} and nothing was imported. Split it into "
+            "smaller files."
         )
     if not records:
         raise ImportFileError(f"{file_name} has column headings but no rows of links.")

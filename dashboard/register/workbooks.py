@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 
 from dashboard import config
+from dashboard.register.read_limits import ReadWatch
 from dashboard.register.spreadsheet_formats import Grid, ImportFileError, column_letter
 
 _EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
@@ -34,7 +35,9 @@ def excel_sheet_names(content: bytes, file_name: str) -> list[tuple[str, bool]]:
         workbook.close()
 
 
-def read_excel_grid(content: bytes, file_name: str, sheet: str, max_rows: int) -> Grid:
+def read_excel_grid(
+    content: bytes, file_name: str, sheet: str, max_rows: int, watch: ReadWatch | None = None
+) -> Grid:
     """Read one worksheet's cells as text, exactly; formula cells need their stored values.
 
     Parameters
@@ -45,6 +48,8 @@ def read_excel_grid(content: bytes, file_name: str, sheet: str, max_rows: int) -
         For messages; the sheet to read.
     max_rows : int
         Reading stops after this many rows.
+    watch : ReadWatch or None
+        Counts rows and cells and stops reading at the time budget or the cell cap.
 
     Returns
     -------
@@ -53,7 +58,9 @@ def read_excel_grid(content: bytes, file_name: str, sheet: str, max_rows: int) -
         value or formula without a stored value is a problem of its row.
     """
     grid = Grid(label=f"sheet '{sheet}'", rows=[], lines=[], is_excel=True)
-    formulas = _formula_cells(content, file_name, sheet, max_rows) if _has_formulas(content) else {}
+    formulas = (
+        _formula_cells(content, file_name, sheet, max_rows, watch) if _has_formulas(content) else {}
+    )
     workbook = _open_workbook(content, file_name, data_only=True)
     try:
         ws = workbook[sheet]
@@ -67,6 +74,8 @@ def read_excel_grid(content: bytes, file_name: str, sheet: str, max_rows: int) -
                 [_excel_text(grid, index, col, cell, formulas, number) for col, cell in cells]
             )
             grid.lines.append(number)
+            if watch is not None:
+                watch.count(len(cells), number)
     finally:
         workbook.close()
     refused = {ref for problems in grid.cell_problems.values() for ref in problems}
@@ -189,7 +198,7 @@ def _has_formulas(content: bytes) -> bool:
 
 
 def _formula_cells(
-    content: bytes, file_name: str, sheet: str, max_rows: int
+    content: bytes, file_name: str, sheet: str, max_rows: int, watch: ReadWatch | None
 ) -> dict[tuple[int, int], str]:
     """(row number, column index) -> formula text, for every formula cell of a sheet."""
     workbook = _open_workbook(content, file_name, data_only=False)
@@ -198,6 +207,8 @@ def _formula_cells(
         ws = workbook[sheet]
         ws.reset_dimensions()
         for number, cells in enumerate(_rows(ws, max_rows), start=1):
+            if watch is not None and number % config.IMPORT_CHUNK_ROWS == 0:
+                watch.check(number)  # a first pass over the sheet: the budget counts it too
             for col, cell in cells:
                 if getattr(cell, "data_type", None) == "f":
                     found[(number, col)] = str(cell.value)
