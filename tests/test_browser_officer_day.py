@@ -28,7 +28,11 @@ def sign_in(page, base: str, username: str, password: str, next_page: str) -> No
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(rf"/{next_page}"), timeout=30_000)
+    # The map is the default page, which Streamlit serves at the root only.
+    target = "" if next_page == "map" else next_page
+    page.wait_for_url(re.compile(rf"{re.escape(base)}/{target}(\?.*)?$"), timeout=30_000)
+    page.get_by_role("heading").first.wait_for(timeout=60_000)
+    assert page.get_by_text("Page not found").count() == 0
 
 
 def open_tab(page, name: str) -> None:

@@ -96,7 +96,12 @@ def test_failures_make_the_next_attempts_wait_longer(client):
 
 def test_next_can_only_name_a_page_of_the_atlas(client):
     reply = _post(client, "ann", PASSWORD, next_page="https://evil.example/")
-    assert reply.headers["location"] == "../map"  # an officer's first page
+    assert reply.headers["location"] == "../"  # an officer's first page: the map, at the root
+
+
+def test_the_map_is_asked_for_at_the_root(client):
+    """Streamlit serves the default page only at the root; ``/map`` is "page not found"."""
+    assert _post(client, "ann", PASSWORD, next_page="map").headers["location"] == "../"
 
 
 def test_with_no_page_asked_for_each_role_opens_on_its_own_page(client):

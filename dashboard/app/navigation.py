@@ -66,7 +66,7 @@ def _run_navigation() -> None:
     """
     user = current_user()
     allowed = allowed_pages(user.role)
-    default = next(p for p in PAGES if p in allowed)
+    default = DEFAULT_PAGE
     declared = {
         path: st.Page(path, title=_label(path, user), icon=icon, default=path == default)
         for path, (_section, _title, icon) in PAGES.items()
@@ -121,20 +121,36 @@ def allowed_pages(role: str) -> set[str]:
     return set(ROLE_PAGES[role]) | {SIGN_IN_PAGE}
 
 
+# Every role may open the map, so it is everyone's default page, served at the root:
+# Streamlit answers "page not found" for the default page's own name (``/map``).
+DEFAULT_PAGE = "pages/map.py"
+
+
 def page_url(path: str) -> str:
-    """The address of a page, as Streamlit infers it from the file name (``register``)."""
-    return path.rsplit("/", 1)[-1].removesuffix(".py")
-
-
-def page_of_url(url: str | None) -> str | None:
-    """The page file for an address from :func:`page_url`, or None for an unknown one.
+    """The address of a page as Streamlit serves it: its file name, "" for the default page.
 
     Examples
     --------
-    >>> page_of_url("register"), page_of_url("../etc/passwd")
-    ('pages/register.py', None)
+    >>> page_url("pages/register.py"), page_url(DEFAULT_PAGE)
+    ('register', '')
     """
-    return next((path for path in PAGES if page_url(path) == url), None)
+    return "" if path == DEFAULT_PAGE else page_name(path)
+
+
+def page_name(path: str) -> str:
+    """A page's name for ``?next=`` (its file name), even for the default page."""
+    return path.rsplit("/", 1)[-1].removesuffix(".py")
+
+
+def page_of_url(name: str | None) -> str | None:
+    """The page file for a name from :func:`page_name`, or None for an unknown one.
+
+    Examples
+    --------
+    >>> page_of_url("register"), page_of_url("map"), page_of_url("../etc/passwd")
+    ('pages/register.py', 'pages/map.py', None)
+    """
+    return next((path for path in PAGES if page_name(path) == name), None)
 
 
 def refusal(path: str, role: str) -> str:
@@ -195,13 +211,13 @@ def guard_page(path: str) -> User:
     user = current_user()
     if page not in allowed_pages(user.role):
         st.warning(refusal(page, user.role), icon=":material/lock:")
-        sign_in_button(page_url(page))
+        sign_in_button(page_name(page))
         st.stop()
     return user
 
 
 def sign_in_button(next_page: str | None = None) -> None:
-    """A "Sign in" button that comes back to ``next_page`` (an address from :func:`page_url`).
+    """A "Sign in" button that comes back to ``next_page`` (a name from :func:`page_name`).
 
     Local accounts sign in on the server's own form (``/auth/sign-in``), opened
     in the same tab so the new session cookie applies at once; single sign-on
@@ -212,7 +228,7 @@ def sign_in_button(next_page: str | None = None) -> None:
             st.login()
         return
     wanted = page_of_url(next_page)
-    _same_tab_button("Sign in", "auth/sign-in" + (f"?next={page_url(wanted)}" if wanted else ""))
+    _same_tab_button("Sign in", "auth/sign-in" + (f"?next={page_name(wanted)}" if wanted else ""))
 
 
 def sign_out_button() -> None:

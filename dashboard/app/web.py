@@ -52,7 +52,7 @@ def _page(
 def _next_page(value: str | None) -> str:
     """The page to return to: a known page name only, so the form cannot redirect elsewhere."""
     page = navigation.page_of_url(value)
-    return navigation.page_url(page) if page else ""
+    return navigation.page_name(page) if page else ""
 
 
 def _form(next_page: str, username: str = "") -> str:
@@ -117,7 +117,8 @@ async def _sign_in(request: Request) -> Response:
         )
     )
     # With no page asked for, open the role's own first page (a cabinet member's summary).
-    start = next_page or navigation.page_url(navigation.ROLE_PAGES[user.role][0])
+    page = navigation.page_of_url(next_page) or navigation.ROLE_PAGES[user.role][0]
+    start = navigation.page_url(page)
     response = RedirectResponse(f"../{start}", status_code=303)
     response.set_cookie(
         session.COOKIE_NAME,
