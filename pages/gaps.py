@@ -4,11 +4,10 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import config
-from dashboard.analysis import gaps, pairing, plan_purposes, plan_review, profiles
-from dashboard.app import gaps_page, loaders, navigation, text, url_state, widgets
+from dashboard.analysis import gaps, pairing, plan_purposes, profiles
+from dashboard.app import gaps_page, loaders, navigation, url_state, widgets
 from dashboard.maps import partner_maps
-from dashboard.register.auth import OFFICER, PermissionDeniedError
-from dashboard.register.model import RegisterError
+from dashboard.register.auth import OFFICER
 
 st.title("Gaps and pairing plan")
 user = navigation.guard_page(__file__)
@@ -184,26 +183,7 @@ with tab_plan:
                 st.markdown(gaps_page.explanations(plan.pairs))
             with st.expander("Change a partner"):
                 gaps_page.swap_controls(saved, loaders.load_partner_index())
-            letters, which = gaps_page.chosen_or_all(chosen, plan.pairs)
-            d1, d2 = st.columns(2)
-            widgets.csv_download(
-                "Download the plan (CSV)",
-                plan.pairs,
-                file_name=f"pairing_plan_{la}.csv",
-                key="gaps_plan_csv",
-                where=d1,
-            )
-            widgets.csv_download(
-                f"Download letters for {which} (mail-merge CSV)",
-                lambda: plan_review.mail_merge(letters, schools_gdf, plan.purpose),
-                file_name=f"pairing_letters_{la}.csv",
-                key="gaps_plan_letters",
-                where=d2,
-            )
-            st.caption(
-                "One row per letter: each school of each pair, its partner and why. The "
-                "official register extract has postcodes but no street addresses."
-            )
+            gaps_page.plan_downloads(plan, chosen, schools_gdf, la)
         if not plan.unpaired.empty:
             with st.expander(f"{len(plan.unpaired)} schools left unpaired, and why"):
                 st.dataframe(
@@ -215,35 +195,4 @@ with tab_plan:
                 )
         widgets.show_flash("gaps_plan")
         if user.role == OFFICER and not plan.pairs.empty:
-            if st.button(
-                f"Add the {len(chosen)} ticked pairs to the register as proposed links",
-                key="gaps_plan_add",
-                disabled=chosen.empty,
-            ):
-                saved.confirming = True
-            if saved.confirming and not chosen.empty:
-                st.warning(gaps_page.confirm_question(len(chosen), plan.purpose))
-                yes, no, _ = st.columns([2, 1, 3])
-                if yes.button(f"Yes, add {len(chosen)} links", key="gaps_plan_confirm"):
-                    saved.confirming = False
-                    try:
-                        added = gaps_page.add_plan_links(
-                            loaders.register(),
-                            chosen,
-                            user,
-                            loaders.load_known_urns(),
-                            plan.purpose,
-                        )
-                    except (RegisterError, PermissionDeniedError) as exc:
-                        st.error("No links were added. " + text.md_escape(str(exc)))
-                    else:
-                        saved.ticked = set()
-                        saved.version += 1
-                        widgets.flash(
-                            f"{added} proposed link{'' if added == 1 else 's'} added to the "
-                            "register.",
-                            "gaps_plan",
-                        )
-                if no.button("Cancel", key="gaps_plan_cancel"):
-                    saved.confirming = False
-                    st.rerun()
+            gaps_page.add_controls(saved, chosen, user)

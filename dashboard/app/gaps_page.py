@@ -14,11 +14,11 @@ from dashboard.analysis import gaps, pairing, plan_review
 from dashboard.analysis.ages import AGE_RULE
 from dashboard.analysis.partners import PartnerIndex, Scoring
 from dashboard.analysis.plan_purposes import PURPOSES
-from dashboard.app import text, url_state
-from dashboard.app.widgets import NUMBER, columns
+from dashboard.app import loaders, text, url_state
+from dashboard.app.widgets import NUMBER, columns, csv_download, flash
 from dashboard.register import store
-from dashboard.register.auth import User
-from dashboard.register.model import LinkInput
+from dashboard.register.auth import PermissionDeniedError, User
+from dashboard.register.model import LinkInput, RegisterError
 
 COVERAGE_COLUMNS = columns(
     "la_name",
@@ -291,3 +291,61 @@ def settings(las: list[str]) -> list[url_state.Setting]:
         url_state.Setting("gaps_plan_cap", "cap", config.PLAN_PARTNER_CAP, range(1, 6)),
         url_state.Setting("gaps_plan_selective", "selective", False, url_state.FLAG),
     ]
+
+
+def plan_downloads(
+    plan: pairing.PairingPlan, chosen: pd.DataFrame, schools_df: pd.DataFrame, la: str
+) -> None:
+    """The plan as CSV, and mail-merge letters for the ticked pairs (or every pair)."""
+    letters, which = chosen_or_all(chosen, plan.pairs)
+    left, right = st.columns(2)
+    csv_download(
+        "Download the plan (CSV)",
+        plan.pairs,
+        file_name=f"pairing_plan_{la}.csv",
+        key="gaps_plan_csv",
+        where=left,
+    )
+    csv_download(
+        f"Download letters for {which} (mail-merge CSV)",
+        lambda: plan_review.mail_merge(letters, schools_df, plan.purpose),
+        file_name=f"pairing_letters_{la}.csv",
+        key="gaps_plan_letters",
+        where=right,
+    )
+    st.caption(
+        "One row per letter: each school of each pair, its partner and why. The "
+        "official register extract has postcodes but no street addresses."
+    )
+
+
+def add_controls(saved: SavedPlan, chosen: pd.DataFrame, user: User) -> None:
+    """Add the ticked pairs as proposed links, after a confirmation that gives the count."""
+    if st.button(
+        f"Add the {len(chosen)} ticked pairs to the register as proposed links",
+        key="gaps_plan_add",
+        disabled=chosen.empty,
+    ):
+        saved.confirming = True
+    if not (saved.confirming and not chosen.empty):
+        return
+    st.warning(confirm_question(len(chosen), saved.plan.purpose))
+    yes, no, _ = st.columns([2, 1, 3])
+    if yes.button(f"Yes, add {len(chosen)} links", key="gaps_plan_confirm"):
+        saved.confirming = False
+        try:
+            added = add_plan_links(
+                loaders.register(), chosen, user, loaders.load_known_urns(), saved.plan.purpose
+            )
+        except (RegisterError, PermissionDeniedError) as exc:
+            st.error("No links were added. " + text.md_escape(str(exc)))
+        else:
+            saved.ticked = set()
+            saved.version += 1
+            flash(
+                f"{added} proposed link{'' if added == 1 else 's'} added to the register.",
+                "gaps_plan",
+            )
+    if no.button("Cancel", key="gaps_plan_cancel"):
+        saved.confirming = False
+        st.rerun()
