@@ -20,6 +20,12 @@ export default [
     },
   },
   {
+    // Streamlit components (st.components.v2) are ES modules run in the app's page.
+    files: ["static/js/*.mjs"],
+    languageOptions: { ecmaVersion: 2022, sourceType: "module", globals: { ...globals.browser } },
+    rules: { eqeqeq: "error", "no-unused-vars": ["error", { args: "after-used" }] },
+  },
+  {
     files: ["static/js/test/**/*.mjs"],
     languageOptions: { ecmaVersion: 2022, sourceType: "module", globals: { ...globals.node } },
   },

@@ -14,6 +14,9 @@ the phases on its critical path:
   they were already there, e.g. preloaded by the page);
 * ``draw`` — from both ready to the schools on screen (parsing the data,
   building the map and layers, painting the canvas).
+
+Besides, ``complete`` is navigation until the page's filters and table are on
+screen too: on a first visit they come after the map (``dashboard/app/first_paint.py``).
 """
 
 from __future__ import annotations
@@ -38,6 +41,19 @@ EMPTY_DRAWN_HOOK = """(function poll() {
   }
   requestAnimationFrame(poll);
 })();""".replace("TEXT", json.dumps(EMPTY_TEXT))
+# From the first byte: when the sidebar's first filter and the map's table appear
+# (epoch milliseconds, comparable across frames).
+REST_SEEN_HOOK = """(function poll() {
+  var seen = window.__restSeen = window.__restSeen || {};
+  var filter = '[data-testid="stSidebar"] [data-testid="stSelectbox"]';
+  if (!seen.filters && document.querySelector(filter)) {
+    seen.filters = performance.timeOrigin + performance.now();
+  }
+  if (!seen.table && document.querySelector('[data-testid="stDataFrame"]')) {
+    seen.table = performance.timeOrigin + performance.now();
+  }
+  if (!(seen.filters && seen.table)) { requestAnimationFrame(poll); }
+})();"""
 PHONE = {
     "viewport": {"width": 390, "height": 844},
     "device_scale_factor": 3,
@@ -79,10 +95,11 @@ def map_waterfall(browser, base_url: str, *, phone: bool = False) -> dict[str, f
     Returns
     -------
     dict
-        ``total``, ``boot``, ``component_scripts``, ``data_fetch``, ``draw`` (seconds)
-        and ``drawn`` (schools).
+        ``total``, ``boot``, ``component_scripts``, ``data_fetch``, ``draw``,
+        ``complete`` (seconds) and ``drawn`` (schools).
     """
     context = browser.new_context(**(PHONE if phone else DESKTOP))
+    context.add_init_script(REST_SEEN_HOOK)
     page = context.new_page()
     if phone:
         context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": 4})
@@ -105,7 +122,13 @@ def map_waterfall(browser, base_url: str, *, phone: bool = False) -> dict[str, f
         }""",
         list(FIRST_DRAW_DATA),
     )
-    boot = (timings["origin"] - page.evaluate("() => performance.timeOrigin")) / 1000
+    page_origin = page.evaluate("() => performance.timeOrigin")
+    boot = (timings["origin"] - page_origin) / 1000
+    page.wait_for_function(
+        "() => window.__restSeen && window.__restSeen.filters && window.__restSeen.table",
+        timeout=120_000,
+    )
+    rest = page.evaluate("() => Math.max(window.__restSeen.filters, window.__restSeen.table)")
     context.close()
     scripts, data, drawn = (timings[k] / 1000 for k in ("scripts", "data", "drawn"))
     return {
@@ -114,6 +137,7 @@ def map_waterfall(browser, base_url: str, *, phone: bool = False) -> dict[str, f
         "component_scripts": scripts,
         "data_fetch": max(0.0, data - scripts),
         "draw": drawn - max(scripts, data),
+        "complete": (rest - page_origin) / 1000,
         "drawn": timings["count"],
     }
 

@@ -5,7 +5,7 @@ from streamlit_folium import st_folium
 
 from dashboard import config
 from dashboard.analysis import filters, gaps
-from dashboard.app import loaders, map_page, navigation, url_state, widgets
+from dashboard.app import first_paint, loaders, map_page, navigation, url_state, widgets
 from dashboard.maps import school_map, view
 from dashboard.register import visibility
 
@@ -19,7 +19,7 @@ st.markdown(
 
 schools_gdf = loaders.load_schools()
 options = {
-    **view.filter_options(schools_gdf),
+    **loaders.load_filter_options(),
     "measures": list(config.MEASURES),
     "focus": list(view.FOCUS_OPTIONS),
 }
@@ -38,6 +38,8 @@ widgets.set_defaults(url_state.MAP_DEFAULTS)
 
 # The map is drawn before the sidebar widgets so that it starts loading first; the
 # widgets' values are already in session state (defaults, the URL, or the last change).
+# On a first visit the widgets and the table wait until the map is drawn (first_paint).
+stage = first_paint.stage()
 state = st.session_state
 measure, threshold, focus = state["map_measure"], state["map_threshold"], state["map_focus"]
 include_demo = state["map_demo"]
@@ -57,9 +59,8 @@ shown = view.focus_schools(
 )
 st.markdown(f"**{len(shown):,} schools shown** of {len(schools_gdf):,}.")
 left, right = st.columns([3, 2], gap="medium")
-table_df = loaders.load_schools_table(shown, links_df)
 # Clicks arrive in session state before this run, so the ring can follow them at once.
-selected = map_page.selected_school("map", state.get("map_folium"), table_df)
+selected = map_page.selected_school("map", state.get("map_folium"), shown["urn"])
 url_state.write_query_params(
     "map",
     flt,
@@ -78,7 +79,7 @@ inputs = view.build_map_inputs(
     measure,
     threshold,
     visibility.detailed(links_df),  # lines only for links the viewer may read in full
-    fit=widgets.changed("map_view", (flt, focus)),
+    fit=first_paint.map_fit(widgets.changed("map_view", (flt, focus))),
     selected_urn=selected,
 )
 with left:
@@ -97,6 +98,10 @@ with left:
     st.caption(
         f"{config.CENSUS_SOURCE}; {config.REGISTER_SOURCE}. "
         f"{widgets.register_date_caption(loaders.register())} {config.OGL_ATTRIBUTION}"
+    )
+if stage == first_paint.MAP_ONLY:
+    first_paint.hold_rest(
+        "Loading the filters…", f"Loading the table of these {len(shown):,} schools…", right
     )
 
 sb = st.sidebar
@@ -132,6 +137,7 @@ sb.text_input("Schools near this URN", key="map_near", placeholder="e.g. 136925"
 sb.selectbox("Within", [1, 2, 5, 10, 15, 20, 30, 50], key="map_km", format_func=lambda v: f"{v} km")
 sb.toggle("Show illustrative demo links", key="map_demo", help=widgets.DEMO_HELP)
 
+table_df = loaders.load_schools_table(shown, links_df)
 with right:
     if selected is not None:
         map_page.school_details(schools_gdf, links_df, selected)
@@ -164,3 +170,4 @@ with right:
         key="map_download",
     )
 url_state.keep(url_state.MAP_DEFAULTS)
+first_paint.finish()

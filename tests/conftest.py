@@ -13,6 +13,7 @@ import pytest
 import streamlit as st
 
 from bench.server import CHROMIUM_ARGS, CHROMIUM_PATH, running_app
+from dashboard.app import first_paint
 from dashboard.data.build import RAW_FILES
 from dashboard.register import accounts
 from dashboard.register import engine as register_engine
@@ -83,6 +84,16 @@ def _clear_streamlit_cache():
     """Streamlit caches survive between AppTest runs in one session: start each test clean."""
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+@pytest.fixture(autouse=True)
+def _whole_pages(request, monkeypatch):
+    """AppTest has no browser to say the map is drawn: pages are sent whole at once.
+
+    Tests marked ``first_paint`` follow a first visit's stages themselves.
+    """
+    if "first_paint" not in request.keywords:
+        monkeypatch.setattr(first_paint, "WAIT_FOR_MAP", False)
 
 
 def _require(flag: str) -> bool:

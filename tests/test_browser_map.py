@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bench.first_visit import REST_SEEN_HOOK
 from bench.server import choose_option
 from dashboard import config
 from dashboard.data import embedded
@@ -85,3 +86,25 @@ def test_map_reads_without_tiles(page, app_url):
         ".filter(c => c.width > 0 && c.height > 0).length)"
     )
     assert drawn == [1, 1, 1]
+
+
+def test_a_first_visit_draws_the_schools_before_the_filters_and_table(page, app_url):
+    """The filters and the table come once the map says it is drawn; the map is not rebuilt."""
+    page.add_init_script(REST_SEEN_HOOK)
+    page.goto(app_url)
+    wait_for_drawn(page, config.TOTAL_STATE_SCHOOLS)
+    frame = next(f for f in page.frames if "st_folium" in f.url)
+    first = frame.evaluate("() => [performance.timeOrigin, window.__atlasDrawn.at]")
+    page.locator('[data-testid="stDataFrame"]').wait_for(timeout=30_000)
+    page.get_by_text("Colour schools by").wait_for(timeout=30_000)
+    seen = page.evaluate("() => window.__restSeen")
+    drawn_at = first[0] + first[1]
+    assert seen["filters"] > drawn_at
+    assert seen["table"] > drawn_at
+    assert page.get_by_text("Loading the table of").count() == 0
+    page.wait_for_timeout(1_000)  # time for any second drawing to show itself
+    frame = next(f for f in page.frames if "st_folium" in f.url)
+    assert frame.evaluate("() => [performance.timeOrigin, window.__atlasDrawn.at]") == first
+    choose_option(page, "Local authority", "Worcestershire")  # whole pages from now on
+    wait_for_drawn(page, 243)
+    assert page.locator('[data-testid="stDataFrame"]').count() == 1

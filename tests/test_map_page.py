@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import config
+from dashboard.app import first_paint
 from dashboard.register import auth
 from dashboard.register.auth import User
 from tests.conftest import ROOT, sign_in
@@ -113,3 +115,37 @@ def test_demo_links_show_the_banner(map_page):
     map_page.toggle(key="map_demo").set_value(True).run()
     assert not map_page.exception
     assert any("not real links" in w.value for w in map_page.warning)
+
+
+@pytest.mark.first_paint
+def test_a_first_visit_sends_the_map_then_the_rest_once_the_map_says_it_is_drawn():
+    """Stage one: the map, its legend and notes where the filters and table will be."""
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert count_shown(at) == TOTAL
+    assert not at.sidebar.multiselect  # held back
+    assert not at.dataframe
+    captions = [c.value for c in at.caption] + [c.value for c in at.sidebar.caption]
+    assert "Loading the filters…" in captions
+    assert f"Loading the table of these {TOTAL:,} schools…" in captions
+    map_first = _map_args(at)
+    assert '"fit": true' in map_first["feature_group"]  # a first view fits England
+
+    # What the map-ready component's trigger does (its JavaScript has Node tests).
+    at.session_state[first_paint.KEY] = first_paint.REST
+    at.run()
+    assert not at.exception
+    assert at.sidebar.multiselect(key="map_la") is not None
+    assert at.dataframe
+    assert _map_args(at) == map_first  # the map drawn is sent unchanged: not built again
+    assert at.session_state[first_paint.KEY] == first_paint.ALL
+
+    at.sidebar.multiselect(key="map_la").set_value(["Worcestershire"]).run()
+    assert count_shown(at) == 243  # whole pages from now on
+    assert at.sidebar.multiselect
+
+
+def _map_args(at: AppTest) -> dict:
+    """What the page sent to the map component (folium's script and the layers)."""
+    component = next(e for e in at.main if getattr(e, "type", "") == "component_instance")
+    return json.loads(component.proto.json_args)

@@ -22,6 +22,7 @@ import streamlit as st
 from dashboard.analysis import gaps, metrics, profiles, segregation
 from dashboard.app import faults, memory
 from dashboard.data import embedded
+from dashboard.maps import view
 from dashboard.register import engine, queries, visibility
 from dashboard.register.auth import User
 from dashboard.register.model import LINK_COLUMNS
@@ -74,6 +75,15 @@ def load_segregation_table() -> pd.DataFrame:
         load_schools(), "la_name", outliers_df=load_neighbour_outliers()
     )
     return table.round(dict.fromkeys(segregation.INDEX_LABELS, 3) | {"white_british_pct": 1})
+
+
+@st.cache_resource(show_spinner=False)
+def load_filter_options() -> dict[str, list[str]]:
+    """Values offered by the map's filters (:func:`dashboard.maps.view.filter_options`).
+
+    Shared between sessions: do not modify the returned lists.
+    """
+    return view.filter_options(load_schools())
 
 
 @st.cache_resource(show_spinner=False)

@@ -13,16 +13,20 @@ from dashboard.register import visibility
 from dashboard.register.auth import User
 
 
-def selected_school(prefix: str, clicked: dict | None, table_df: pd.DataFrame) -> int | None:
-    """The school the user last picked, by clicking the map or a table row."""
+def selected_school(prefix: str, clicked: dict | None, table_urns: pd.Series) -> int | None:
+    """The school the user last picked, by clicking the map or a table row.
+
+    ``table_urns`` are the URNs of the table's rows, in its order (a row pick is
+    an index into them), so the pick is known before the table itself is built.
+    """
     state = st.session_state
     tooltip = (clicked or {}).get("last_object_clicked_tooltip")
     rows = state.get(f"{prefix}_table", {}).get("selection", {}).get("rows", [])
     if tooltip and tooltip != state.get(f"{prefix}_last_tooltip"):
         state[f"{prefix}_last_tooltip"] = tooltip
         state[f"{prefix}_selected"] = view.urn_from_tooltip(tooltip)
-    elif rows and rows != state.get(f"{prefix}_last_rows") and rows[0] < len(table_df):
-        state[f"{prefix}_selected"] = int(table_df.iloc[rows[0]]["urn"])
+    elif rows and rows != state.get(f"{prefix}_last_rows") and rows[0] < len(table_urns):
+        state[f"{prefix}_selected"] = int(table_urns.iloc[rows[0]])
     state[f"{prefix}_last_rows"] = rows
     return state.get(f"{prefix}_selected")
 

@@ -41,7 +41,7 @@ def warm_map_page() -> None:
     register_map_component()
     defaults = url_state.MAP_DEFAULTS
     schools_gdf = loaders.load_schools()
-    view.filter_options(schools_gdf)
+    loaders.load_filter_options()
     loaders.load_known_urns()
     links_df = loaders.load_links(include_demo=False)
     status_df = loaders.load_link_status(schools_gdf, links_df)

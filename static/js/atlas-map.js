@@ -266,14 +266,14 @@
         this._canvas = L.DomUtil.create("canvas", "atlas-points", map.getPane("atlasPoints"));
         this._canvas.setAttribute("aria-hidden", "true");
         this._tip = L.tooltip({direction: "top", offset: [0, -this._r - 2]});
-        map.on("moveend resize zoomend viewreset", this._redraw, this);
+        map.on("moveend resize zoomend viewreset", this._redrawSoon, this);
         map.on("zoomstart", this._hide, this);
         map.on("mousemove", this._onMove, this);
         map.on("click", this._onClick, this);
-        this._redraw();
+        this._redrawSoon();
       },
       onRemove: function (map) {
-        map.off("moveend resize zoomend viewreset", this._redraw, this);
+        map.off("moveend resize zoomend viewreset", this._redrawSoon, this);
         map.off("zoomstart", this._hide, this);
         map.off("mousemove", this._onMove, this);
         map.off("click", this._onClick, this);
@@ -281,6 +281,15 @@
         L.DomUtil.remove(this._canvas);
       },
       _hide: function () { this._canvas.style.visibility = "hidden"; },
+      /* A fit or a zoom fires viewreset, zoomend and moveend one after another, and the
+       * frame's first sizing fits again: draw once after them (a microtask, so before
+       * anything else runs or is painted) instead of once for each. */
+      _redrawSoon: function () {
+        if (this._pending) { return; }
+        this._pending = true;
+        var self = this;
+        Promise.resolve().then(function () { self._pending = false; self._redraw(); });
+      },
       _redraw: function () {
         var map = this._map;
         if (!map) { return; }
@@ -366,10 +375,12 @@
       var map = group._map, bounds = boundsOf(d, idx);
       if (o.fit && map && bounds) { fitTo(map, {bounds: bounds, maxZoom: 12}); }
       if (o.testHooks) { exposeForTests(dots, idx.length); }
+      onScreen(function () { tellPage("drawn"); });
       // Names are only needed for tooltips: fetch them once the dots are up.
       fetchOnce(o.labelsUrl).then(function (l) { labels = l; });
     }).catch(function (err) {
       document.body.setAttribute("data-schools-error", String(err));
+      tellPage("failed");
       var note = L.control({position: "topright"});
       note.onAdd = function () {
         var box = document.createElement("div");
@@ -385,12 +396,29 @@
    * screen (two frames after drawing); set only when the app runs with test hooks on. */
   function exposeForTests(dots, count) {
     window.__atlasDots = dots;
-    requestAnimationFrame(function () {
-      requestAnimationFrame(function () {
-        window.__atlasDrawn = {count: count, at: performance.now()};
-        document.body.setAttribute("data-schools-drawn", String(count));
-      });
+    onScreen(function () {
+      window.__atlasDrawn = {count: count, at: performance.now()};
+      document.body.setAttribute("data-schools-drawn", String(count));
     });
+  }
+
+  /* Run fn once what was just drawn is on screen (two animation frames later). */
+  function onScreen(fn) {
+    requestAnimationFrame(function () { requestAnimationFrame(fn); });
+  }
+
+  /* Tell the app's page (this frame's parent, same origin) that the schools are
+   * drawn or could not be: on a first visit it waits for this before building its
+   * filters and table (static/js/map-ready.mjs). A page that is not waiting ignores it. */
+  function tellPage(what) {
+    var page = window.parent;
+    if (!page || page === window) { return; }
+    try {
+      page.__atlasMapDrawn = what;
+      page.postMessage({atlasMap: what}, window.location.origin);
+    } catch {  // a parent of another origin: nobody there is waiting
+      return;
+    }
   }
 
   /* Start fetching the data files named in this script's own URL
