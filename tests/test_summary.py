@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import config
 from dashboard.analysis import briefs, exposure, gaps, metrics, partners
 from dashboard.analysis import summary as s
+from dashboard.app import summary_page as summary_page_lib
 from dashboard.data import embedded
 from dashboard.outputs import briefing
 from dashboard.register import model
@@ -356,8 +357,12 @@ def test_two_las_side_by_side_on_screen_and_in_the_pdf():
     at.selectbox(key="summary_beside").set_value("Herefordshire, County of").run()
     assert not at.exception
     assert any("side by side" in h.value for h in at.subheader)
-    table = next(d.value for d in at.dataframe if "Herefordshire, County of" in d.value.columns)
-    assert "Worcestershire" in table.columns
+    shown = next(d for d in at.dataframe if "Herefordshire, County of" in d.value.columns)
+    assert "Worcestershire" in shown.value.columns
+    # England has no counts beside two LAs: a dash, said in words, not "None".
+    assert shown.value.loc[shown.value["kind"] == "count", "England"].isna().all()
+    assert shown.proto.placeholder == summary_page_lib.NOT_COMPARED
+    assert any("England's counts are not set beside" in c.value for c in at.caption)
     button = next(b for b in at.get("download_button") if "briefing" in b.label)
     assert "with a second page beside Herefordshire, County of" in button.label
 

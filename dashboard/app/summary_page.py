@@ -157,6 +157,10 @@ SIDE_BY_SIDE_COLUMNS = {
 }
 
 
+# Shown where England has no figure to set beside two LAs (its counts), as in the PDF.
+NOT_COMPARED = briefing.NO_FIGURE
+
+
 def side_by_side(first: briefs.AreaBrief, second: briefs.AreaBrief) -> pd.DataFrame:
     """Two LAs next to each other: their numbers in one table, and each one's takeaway."""
     table = briefs.side_by_side(first, second)
@@ -166,7 +170,9 @@ def side_by_side(first: briefs.AreaBrief, second: briefs.AreaBrief) -> pd.DataFr
         width="stretch",
         key="summary_side_by_side",
         column_config=SIDE_BY_SIDE_COLUMNS,
+        placeholder=NOT_COMPARED,
     )
+    st.caption(f"{NOT_COMPARED} England's counts are not set beside two LAs'; its measures are.")
     left, right = st.columns(2)
     for where, brief in ((left, first), (right, second)):
         where.markdown(f"**{md_escape(brief.la_name)}**")

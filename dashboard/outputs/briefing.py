@@ -47,6 +47,10 @@ _GRID = [
 ]
 
 
+# What a table shows where a figure does not exist (e.g. England's counts beside two LAs).
+NO_FIGURE = "–"
+
+
 def _format(key: str, value: float) -> str:
     if pd.isna(value):
         return "no data"
@@ -57,7 +61,7 @@ def _format(key: str, value: float) -> str:
 
 def _number(value: float, key: str) -> str:
     if pd.isna(value):
-        return "–"
+        return NO_FIGURE
     return f"{value:.2f}" if key == "dissimilarity" else f"{value:.1f}"
 
 
@@ -211,7 +215,7 @@ def _side_by_side_page(first: AreaBrief, second: AreaBrief, styles: dict, small:
 
 
 def _plain(value: object) -> str:
-    return "–" if value is None or pd.isna(value) else f"{int(value):,}"
+    return NO_FIGURE if value is None or pd.isna(value) else f"{int(value):,}"
 
 
 def build_briefing(
