@@ -46,6 +46,7 @@ include_demo = state["map_demo"]
 flt, problems = url_state.filter_from_state("map", loaders.load_known_urns())
 for problem in problems:
     st.error(problem)
+url_state.say_ignored("map", again=stage == first_paint.MAP_ONLY)
 widgets.demo_banner(include_demo)
 links_df = loaders.load_links(include_demo, user)
 status_df = loaders.load_link_status(schools_gdf, links_df)

@@ -103,6 +103,21 @@ def test_unknown_values_in_the_url_are_ignored_with_a_message():
     assert not at.exception
     assert count_shown(at) == TOTAL
     assert any("la=Atlantis" in info.value for info in at.info)
+    kinds = [getattr(e, "type", "") for e in at.main]
+    assert kinds.index("info") < kinds.index("component_instance")  # above the map
+
+
+@pytest.mark.first_paint
+def test_the_ignored_settings_note_stays_when_a_first_visit_adds_the_rest():
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at.query_params["la"] = ["Atlantis"]
+    at.run()
+    assert any("la=Atlantis" in info.value for info in at.info)
+    at.session_state[first_paint.KEY] = first_paint.REST
+    at.run()
+    assert any("la=Atlantis" in info.value for info in at.info)
+    at.sidebar.radio(key="map_focus").set_value("gaps").run()
+    assert not any("la=Atlantis" in info.value for info in at.info)  # said, then gone
 
 
 def test_a_bad_near_urn_gives_a_plain_message(map_page):

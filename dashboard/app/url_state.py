@@ -100,14 +100,24 @@ def apply_query_params(
         st.session_state[f"{prefix}_ignored_params"] = ignored
 
 
-def write_query_params(prefix: str, flt: filters.SchoolFilter, extra: dict[str, object]) -> None:
-    """Put the current filters in the URL (and say which shared ones were ignored)."""
-    ignored = st.session_state.pop(f"{prefix}_ignored_params", None)
+def say_ignored(prefix: str, *, again: bool = False) -> None:
+    """Say which settings of the opened link were not recognised and were ignored.
+
+    Call near the top of the page, where a visitor looks first. The note is shown
+    on the run after the link was read, and with ``again`` on the next run too
+    (the map page's second run of a first visit, :mod:`dashboard.app.first_paint`).
+    """
+    key = f"{prefix}_ignored_params"
+    ignored = st.session_state.get(key) if again else st.session_state.pop(key, None)
     if ignored:
         st.info(
             "Some settings in the link were not recognised and were ignored: "
             + ", ".join(md_escape(i) for i in ignored)
         )
+
+
+def write_query_params(prefix: str, flt: filters.SchoolFilter, extra: dict[str, object]) -> None:
+    """Put the current filters in the URL (:func:`say_ignored` says which were ignored)."""
     params: dict[str, object] = dict(filters.to_query_params(flt))
     params.update({k: str(v) for k, v in extra.items() if v is not None})
     current = {key: st.query_params.get_all(key) for key in st.query_params}
