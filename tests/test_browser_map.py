@@ -108,3 +108,30 @@ def test_a_first_visit_draws_the_schools_before_the_filters_and_table(page, app_
     choose_option(page, "Local authority", "Worcestershire")  # whole pages from now on
     wait_for_drawn(page, 243)
     assert page.locator('[data-testid="stDataFrame"]').count() == 1
+
+
+# Follows a sidebar link the moment the map says its schools are drawn: within
+# that message's dispatch (before the map page's signal hears it) or in the task
+# right after (once the signal has asked for the rest, before Streamlit sends it).
+LEAVE_WHEN_DRAWN = """
+window.addEventListener("message", function once(event) {
+  if (!(event.data && event.data.atlasMap)) { return; }
+  window.removeEventListener("message", once);
+  const link = [...document.querySelectorAll("a[href]")]
+    .find((a) => a.textContent.includes("Find a partner school"));
+  if (WHEN === "at once") { link.click(); } else { setTimeout(() => link.click(), 0); }
+});
+"""
+
+
+@pytest.mark.parametrize("when", ["at once", "just after"])
+def test_a_link_followed_as_the_map_is_drawn_is_not_overtaken(page, app_url, when):
+    """The first visit's ask for the rest reruns the map page: it must not bring a leaver back."""
+    page.add_init_script(LEAVE_WHEN_DRAWN.replace("WHEN", repr(when)))
+    page.goto(app_url)
+    heading = page.get_by_role("heading", name="Find a partner school")
+    heading.wait_for(timeout=60_000)
+    page.wait_for_timeout(3_000)  # a rerun of the map page would have arrived by now
+    assert heading.is_visible()
+    assert page.get_by_role("heading", name="Map of schools").count() == 0
+    assert page.url.endswith("/partners")
