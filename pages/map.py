@@ -83,6 +83,8 @@ inputs = view.build_map_inputs(
     fit=first_paint.map_fit(widgets.changed("map_view", (flt, focus))),
     selected_urn=selected,
 )
+if stage == first_paint.MAP_ONLY:
+    first_paint.watch_for_map(right)
 with left:
     st_folium(
         school_map.build_base_map(),

@@ -8,10 +8,10 @@ a phone (``bench/map.py``, 2 December 2026; README, Performance).
 
 So the first run of the map page in a session sends the title, the map and its
 legend, says in the places of the filters and the table that they are coming,
-and mounts a small component (``static/js/map-ready.mjs``) that waits for the
-map's script to say the schools are on screen. Its word starts the next run,
-which sends the map unchanged and then the filters and the table. Every later
-run sends the whole page at once.
+and, ahead of the map, a small component (``static/js/map-ready.mjs``) that
+waits for the map's script to say the schools are on screen. Its word starts the
+next run, which sends the map unchanged and then the filters and the table.
+Every later run sends the whole page at once.
 """
 
 from __future__ import annotations
@@ -35,6 +35,8 @@ TIMEOUT_S = 8
 # first visit's stages turn this off (tests/conftest.py) and get whole pages.
 WAIT_FOR_MAP = True
 SIGNAL_FILE = config.STATIC_DIR / "js" / "map-ready.mjs"
+# streamlit-folium's frame: while it is on the page, the visitor is on the map page.
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
 def stage() -> str:
@@ -62,8 +64,27 @@ def _drawn() -> None:
     st.session_state[KEY] = REST
 
 
+def watch_for_map(area: DeltaGenerator) -> None:
+    """Put the signal that waits for the map's word on a map-only run, before the map.
+
+    Sent ahead of the map, it is listening before the map can be drawn, so it also
+    sees a visitor who follows a link while the map is drawing (and then asks nothing).
+
+    Parameters
+    ----------
+    area : DeltaGenerator
+        Where the (invisible) signal goes: a place that is otherwise empty on this run.
+    """
+    with area:
+        _signal()(
+            key="map_ready",
+            data={"timeoutMs": TIMEOUT_S * 1000, "mapFrame": MAP_FRAME},
+            on_ready_change=_drawn,
+        )
+
+
 def hold_rest(sidebar_note: str, table_note: str, table_area: DeltaGenerator) -> None:
-    """End a map-only run: say what is coming, wait for the map's word, stop the run.
+    """End a map-only run: say what is coming and stop; the signal asks for the rest.
 
     Parameters
     ----------
@@ -74,7 +95,6 @@ def hold_rest(sidebar_note: str, table_note: str, table_area: DeltaGenerator) ->
     """
     st.sidebar.caption(sidebar_note)
     table_area.caption(table_note)
-    _signal()(key="map_ready", data={"timeoutMs": TIMEOUT_S * 1000}, on_ready_change=_drawn)
     st.stop()
 
 

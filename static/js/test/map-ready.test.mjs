@@ -6,33 +6,51 @@ import { test } from "node:test";
 import mapReady from "../map-ready.mjs";
 
 const ORIGIN = "http://127.0.0.1:8501";
+const MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]';
 
 function standIns(timeoutMs = 8000) {
-  const listeners = new Set();
-  const others = { popstate: new Set(), click: new Set() };
+  const listeners = { message: new Set(), popstate: new Set(), click: new Set() };
   const timers = new Map();
   let nextTimer = 1;
+  const on = (type, fn) => listeners[type].add(fn);
+  const off = (type, fn) => listeners[type].delete(fn);
   const win = {
-    location: { origin: ORIGIN },
-    addEventListener: (type, fn) => (type === "message" ? listeners : others[type]).add(fn),
-    removeEventListener: (type, fn) => (type === "message" ? listeners : others[type]).delete(fn),
+    location: { origin: ORIGIN, href: `${ORIGIN}/?measure=white_british_pct`, pathname: "/" },
+    addEventListener: on,
+    removeEventListener: off,
     document: {
-      addEventListener: (type, fn) => others[type].add(fn),
-      removeEventListener: (type, fn) => others[type].delete(fn),
+      addEventListener: on,
+      removeEventListener: off,
+      mapShown: true,  // the map page's map frame is on the page
+      querySelector(selector) { return selector === MAP_FRAME && this.mapShown ? {} : null; },
     },
     setTimeout: (fn, ms) => { timers.set(nextTimer, { fn, ms }); return nextTimer++; },
     clearTimeout: (id) => timers.delete(id),
   };
   const told = [];
   const component = {
-    data: { timeoutMs },
     setTriggerValue: (name, value) => told.push([name, value]),
+    data: { timeoutMs, mapFrame: MAP_FRAME },
   };
-  const post = (data, origin = ORIGIN) => [...listeners].forEach((fn) => fn({ data, origin }));
+  const fire = (type, event = {}) => [...listeners[type]].forEach((fn) => fn(event));
+  const post = (data, origin = ORIGIN) => fire("message", { data, origin });
   // In the order they were set, as the browser runs timers of the same delay.
   const runTimers = () => [...timers.entries()].forEach(([id, t]) => { timers.delete(id); t.fn(); });
-  const fire = (type, event = {}) => [...others[type]].forEach((fn) => fn(event));
-  return { win, component, told, post, runTimers, listeners, timers, others, fire };
+  const listening = () => Object.values(listeners).reduce((n, set) => n + set.size, 0);
+  return { win, component, told, post, fire, runTimers, timers, listening };
+}
+
+// A click on a link to href (on plain text when href is null), with what the page did with it.
+function click(href, target = "") {
+  const link = href === null ? null : { href, target, clicks: 0, click() { this.clicks += 1; } };
+  return {
+    link,
+    target: { closest: (selector) => (selector === "a[href]" ? link : null) },
+    prevented: false,
+    stopped: false,
+    preventDefault() { this.prevented = true; },
+    stopPropagation() { this.stopped = true; },
+  };
 }
 
 test("the map's word that the schools are drawn asks for the rest of the page once", () => {
@@ -41,10 +59,10 @@ test("the map's word that the schools are drawn asks for the rest of the page on
   s.post({ atlasMap: "drawn" });
   s.post({ atlasMap: "drawn" });  // a redraw later says it again
   assert.deepEqual(s.told, [["ready", "drawn"]]);
-  assert.equal(s.listeners.size, 0);
   s.runTimers();  // the ask is sent: nothing is left waiting or listening
   assert.equal(s.timers.size, 0);
-  assert.equal(s.others.click.size + s.others.popstate.size, 0);
+  assert.equal(s.listening(), 0);
+  assert.deepEqual(s.told, [["ready", "drawn"]]);
 });
 
 test("a map that could not load its schools also lets the rest come", () => {
@@ -66,9 +84,10 @@ test("messages from another origin or of another kind are ignored", () => {
 test("a map drawn before the signal mounted is seen at once", () => {
   const s = standIns();
   s.win.__atlasMapDrawn = "drawn";
-  assert.equal(typeof mapReady(s.component, s.win), "function");
+  mapReady(s.component, s.win);
   assert.deepEqual(s.told, [["ready", "drawn"]]);
-  assert.equal(s.listeners.size, 0);
+  s.runTimers();
+  assert.equal(s.listening(), 0);
 });
 
 test("without a word from the map the rest is asked for after the timeout", () => {
@@ -83,23 +102,18 @@ test("unmounting stops listening and waiting", () => {
   const s = standIns();
   const cleanUp = mapReady(s.component, s.win);
   cleanUp();
-  assert.equal(s.listeners.size, 0);
+  assert.equal(s.listening(), 0);
   assert.equal(s.timers.size, 0);
-  assert.equal(s.others.click.size + s.others.popstate.size, 0);
 });
 
-test("following a link before the map is drawn asks for nothing (no bounce back)", () => {
+test("following a link to another page before the map is drawn asks for nothing", () => {
   const s = standIns();
   mapReady(s.component, s.win);
-  s.fire("click", { target: { closest: () => null } });  // a click on plain text
-  assert.equal(s.listeners.size, 1);
-  const { link, event } = linkClick();
+  const event = click(`${ORIGIN}/partners`);
   s.fire("click", event);
   assert.ok(!event.prevented);  // the visitor goes at once
-  s.post({ atlasMap: "drawn" });
-  s.runTimers();
+  s.post({ atlasMap: "drawn" });  // would rerun the map page and bring them back
   assert.deepEqual(s.told, []);
-  assert.equal(link.clicks, 0);
 });
 
 test("going Back before the map is drawn asks for nothing", () => {
@@ -108,31 +122,58 @@ test("going Back before the map is drawn asks for nothing", () => {
   s.fire("popstate");
   s.post({ atlasMap: "drawn" });
   assert.deepEqual(s.told, []);
-  assert.equal(s.timers.size, 0);
 });
 
-function linkClick() {
-  const link = { clicks: 0, click() { this.clicks += 1; } };
-  const event = {
-    target: { closest: (selector) => (selector === "a[href]" ? link : null) },
-    prevented: false,
-    stopped: false,
-    preventDefault() { this.prevented = true; },
-    stopPropagation() { this.stopped = true; },
-  };
-  return { link, event };
-}
+test("a visitor still on the map after a link that led nowhere gets the rest after the timeout", () => {
+  const s = standIns(2500);
+  mapReady(s.component, s.win);
+  s.fire("click", click(`${ORIGIN}/partners`));
+  s.post({ atlasMap: "drawn" });
+  assert.equal([...s.timers.values()][0].ms, 2500);  // counted from the click
+  s.runTimers();
+  assert.deepEqual(s.told, [["ready", "timeout"]]);
+});
+
+test("clicks that stay on the map page do not hold back the rest", () => {
+  const s = standIns();
+  mapReady(s.component, s.win);
+  s.fire("click", click(null));  // plain text
+  s.fire("click", click(`${ORIGIN}/`));  // the map's own link in the sidebar
+  s.fire("click", click(`${ORIGIN}/about`, "_blank"));  // a new tab
+  s.fire("click", click("https://www.gov.uk/"));  // another site (the page unloads)
+  s.post({ atlasMap: "drawn" });
+  assert.deepEqual(s.told, [["ready", "drawn"]]);
+});
+
+test("a signal that arrives after the visitor left with the map asks for nothing", () => {
+  const s = standIns();
+  s.win.__atlasMapDrawn = "drawn";  // drawn before the signal came, and then the visitor left
+  s.win.document.mapShown = false;
+  mapReady(s.component, s.win);
+  s.runTimers();
+  assert.deepEqual(s.told, []);
+  assert.equal(s.listening(), 0);
+});
+
+test("a leaver's timeout asks for nothing once the map has gone with the page", () => {
+  const s = standIns();
+  mapReady(s.component, s.win);
+  s.fire("click", click(`${ORIGIN}/partners`));
+  s.win.document.mapShown = false;
+  s.runTimers();
+  assert.deepEqual(s.told, []);
+});
 
 test("a link followed while the ask is on its way is followed right after it", () => {
   const s = standIns();
   mapReady(s.component, s.win);
   s.post({ atlasMap: "drawn" });
-  const { link, event } = linkClick();
+  const event = click(`${ORIGIN}/partners`);
   s.fire("click", event);  // Streamlit has not yet sent the ask, which would overtake the click
   assert.ok(event.prevented && event.stopped);
-  assert.equal(link.clicks, 0);
+  assert.equal(event.link.clicks, 0);
   s.runTimers();
-  assert.equal(link.clicks, 1);
-  assert.equal(s.others.click.size, 0);  // so the replayed click goes straight to Streamlit
+  assert.equal(event.link.clicks, 1);
+  assert.equal(s.listening(), 0);  // so the replayed click goes straight to Streamlit
   assert.deepEqual(s.told, [["ready", "drawn"]]);
 });
