@@ -12,7 +12,8 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from dashboard import config
-from dashboard.app import map_assets, warm_up, web
+from dashboard.analysis import profiles
+from dashboard.app import loaders, map_assets, warm_up, web
 from dashboard.maps import assets, school_map
 
 
@@ -104,3 +105,17 @@ def test_readiness_waits_for_the_warm_up(client, monkeypatch):
     assert (reply.status_code, reply.text) == (503, "warming up")
     monkeypatch.setattr(warm_up, "pending", lambda: False)
     assert client.get("/healthz/ready").text == "ok"
+
+
+def test_the_warm_up_runs_what_a_first_visit_computes(monkeypatch):
+    """It runs in a thread that only logs a failure: a changed loader once left it doing nothing."""
+    monkeypatch.setattr(map_assets, "warm", lambda: None)  # the map's files: tested above
+    loaders._schools_table.clear()
+    warm_up.warm_caches()
+    # The table of all England (the slow part of a first visit) is now cached.
+    monkeypatch.setattr(profiles, "schools_table", _built_again)
+    warm_up.warm_caches()
+
+
+def _built_again(*_args, **_kwargs):
+    raise AssertionError("the warm-up did not keep the first visit's table")

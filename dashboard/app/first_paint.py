@@ -59,6 +59,15 @@ def _signal() -> ComponentRenderer:
     return st.components.v2.component("atlas.map_ready", js=SIGNAL_FILE.read_text("utf-8"))
 
 
+def register_signal() -> None:
+    """Register the signal before the first visit (part of the start-up warm-up).
+
+    The first visit sends it ahead of the map, so registering it then would hold
+    the map back.
+    """
+    _signal()
+
+
 def _drawn() -> None:
     """The component's word came (drawn, failed or timed out): the next run adds the rest."""
     st.session_state[KEY] = REST

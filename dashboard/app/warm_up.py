@@ -16,8 +16,10 @@ import threading
 import time
 
 from dashboard.analysis import filters, gaps
-from dashboard.app import loaders, map_assets, url_state
+from dashboard.app import first_paint, loaders, map_assets, url_state
 from dashboard.maps import school_map, view
+from dashboard.register import visibility
+from dashboard.register.auth import ANONYMOUS, User
 
 LOG = logging.getLogger(__name__)
 _DONE = threading.Event()
@@ -37,13 +39,26 @@ def register_map_component() -> None:
 
 
 def warm_map_page() -> None:
-    """Run what a first visit to the map (default filters, no demo links) computes."""
+    """Register the map page's components, then run what its first visit computes."""
     register_map_component()
+    first_paint.register_signal()
+    warm_caches()
+
+
+def warm_caches(user: User = ANONYMOUS) -> None:
+    """Run what a first visit to the map (default filters, no demo links) computes.
+
+    Parameters
+    ----------
+    user : User
+        Whose links the map shows; the first visitor after a start is most often
+        the public, who has not signed in.
+    """
     defaults = url_state.MAP_DEFAULTS
     schools_gdf = loaders.load_schools()
     loaders.load_filter_options()
     loaders.load_known_urns()
-    links_df = loaders.load_links(include_demo=False)
+    links_df = loaders.load_links(False, user)
     status_df = loaders.load_link_status(schools_gdf, links_df)
     shown = filters.filter_schools(
         schools_gdf, filters.SchoolFilter(), gaps.linked_urns(schools_gdf, status_df)
@@ -55,7 +70,7 @@ def warm_map_page() -> None:
         loaders.load_la_summary(),
         str(defaults["map_measure"]),
         float(defaults["map_threshold"]),  # type: ignore[arg-type]
-        links_df,
+        visibility.detailed(links_df),  # as the page does
         fit=False,
     )
     m = school_map.build_base_map()
