@@ -35,8 +35,6 @@ TIMEOUT_S = 8
 # first visit's stages turn this off (tests/conftest.py) and get whole pages.
 WAIT_FOR_MAP = True
 SIGNAL_FILE = config.STATIC_DIR / "js" / "map-ready.mjs"
-# streamlit-folium's frame: while it is on the page, the visitor is on the map page.
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
 def stage() -> str:
@@ -59,15 +57,6 @@ def _signal() -> ComponentRenderer:
     return st.components.v2.component("atlas.map_ready", js=SIGNAL_FILE.read_text("utf-8"))
 
 
-def register_signal() -> None:
-    """Register the signal before the first visit (part of the start-up warm-up).
-
-    The first visit sends it ahead of the map, so registering it then would hold
-    the map back.
-    """
-    _signal()
-
-
 def _drawn() -> None:
     """The component's word came (drawn, failed or timed out): the next run adds the rest."""
     st.session_state[KEY] = REST
@@ -87,7 +76,7 @@ def watch_for_map(area: DeltaGenerator) -> None:
     with area:
         _signal()(
             key="map_ready",
-            data={"timeoutMs": TIMEOUT_S * 1000, "mapFrame": MAP_FRAME},
+            data={"timeoutMs": TIMEOUT_S * 1000},
             on_ready_change=_drawn,
         )
 

@@ -16,7 +16,7 @@ import threading
 import time
 
 from dashboard.analysis import filters, gaps
-from dashboard.app import first_paint, loaders, map_assets, url_state
+from dashboard.app import loaders, map_assets, url_state
 from dashboard.maps import school_map, view
 from dashboard.register import visibility
 from dashboard.register.auth import ANONYMOUS, User
@@ -39,9 +39,8 @@ def register_map_component() -> None:
 
 
 def warm_map_page() -> None:
-    """Register the map page's components, then run what its first visit computes."""
+    """Register the map's component, then run what the map page's first visit computes."""
     register_map_component()
-    first_paint.register_signal()
     warm_caches()
 
 

@@ -9,10 +9,10 @@
  * page. If no word comes within data.timeoutMs, it asks anyway.
  *
  * That ask is a rerun of the map page, so it must not overtake a visitor who is
- * leaving for another page by a link or Back: the map's word is then not passed on,
- * and nothing is asked once the map (data.mapFrame) has gone from the page. The page
- * sends this component ahead of the map, so it listens before the map can be drawn.
- * (A visitor still here timeoutMs after a click that led nowhere gets the rest then.)
+ * leaving for another page by a link or Back: the map's word is then not passed on.
+ * The page sends this component ahead of the map, so it listens before the map can
+ * be drawn. (A visitor still here timeoutMs after a click that led nowhere gets the
+ * rest then.)
  * Streamlit sends a trigger from a task of its own, queued when it is set: a link
  * followed in between would be sent first and then overtaken, so such a click is
  * held and replayed right after the ask. */
@@ -69,12 +69,8 @@ export default function mapReady(component, win = window) {
     if (doc) { doc.removeEventListener("click", onClick, true); }
     win.clearTimeout(timer);
   }
-  function mapOnPage() {
-    return !(doc && data && data.mapFrame) || doc.querySelector(data.mapFrame) !== null;
-  }
   function tell(what) {
     if (stage === ASKING || stage === DONE) { return; }
-    if (!mapOnPage()) { stop(); return; }  // the visitor has left, and the map with the page
     stage = ASKING;
     win.clearTimeout(timer);
     setTriggerValue("ready", what);

@@ -6,7 +6,6 @@ import { test } from "node:test";
 import mapReady from "../map-ready.mjs";
 
 const ORIGIN = "http://127.0.0.1:8501";
-const MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]';
 
 function standIns(timeoutMs = 8000) {
   const listeners = { message: new Set(), popstate: new Set(), click: new Set() };
@@ -18,19 +17,14 @@ function standIns(timeoutMs = 8000) {
     location: { origin: ORIGIN, href: `${ORIGIN}/?measure=white_british_pct`, pathname: "/" },
     addEventListener: on,
     removeEventListener: off,
-    document: {
-      addEventListener: on,
-      removeEventListener: off,
-      mapShown: true,  // the map page's map frame is on the page
-      querySelector(selector) { return selector === MAP_FRAME && this.mapShown ? {} : null; },
-    },
+    document: { addEventListener: on, removeEventListener: off },
     setTimeout: (fn, ms) => { timers.set(nextTimer, { fn, ms }); return nextTimer++; },
     clearTimeout: (id) => timers.delete(id),
   };
   const told = [];
   const component = {
     setTriggerValue: (name, value) => told.push([name, value]),
-    data: { timeoutMs, mapFrame: MAP_FRAME },
+    data: { timeoutMs },
   };
   const fire = (type, event = {}) => [...listeners[type]].forEach((fn) => fn(event));
   const post = (data, origin = ORIGIN) => fire("message", { data, origin });
@@ -143,25 +137,6 @@ test("clicks that stay on the map page do not hold back the rest", () => {
   s.fire("click", click("https://www.gov.uk/"));  // another site (the page unloads)
   s.post({ atlasMap: "drawn" });
   assert.deepEqual(s.told, [["ready", "drawn"]]);
-});
-
-test("a signal that arrives after the visitor left with the map asks for nothing", () => {
-  const s = standIns();
-  s.win.__atlasMapDrawn = "drawn";  // drawn before the signal came, and then the visitor left
-  s.win.document.mapShown = false;
-  mapReady(s.component, s.win);
-  s.runTimers();
-  assert.deepEqual(s.told, []);
-  assert.equal(s.listening(), 0);
-});
-
-test("a leaver's timeout asks for nothing once the map has gone with the page", () => {
-  const s = standIns();
-  mapReady(s.component, s.win);
-  s.fire("click", click(`${ORIGIN}/partners`));
-  s.win.document.mapShown = false;
-  s.runTimers();
-  assert.deepEqual(s.told, []);
 });
 
 test("a link followed while the ask is on its way is followed right after it", () => {
